@@ -1,0 +1,40 @@
+package dev.jflared.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code jflared} command line. Its commands, flags and exit codes follow cloudflared's, so that
+ * anything that supervises cloudflared can run jflared in its place.
+ */
+@Command(
+        name = "jflared",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.VersionProvider.class,
+        description = "A pure-Java, cloudflared-compatible Cloudflare Tunnel connector.")
+public final class Main implements Runnable {
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code, without exiting the JVM (for tests). */
+    static int run(String... args) {
+        return new CommandLine(new Main()).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {BuildInfo.load().versionLine()};
+        }
+    }
+}
