@@ -12,8 +12,8 @@ import org.capnproto.StructSize;
  * of {@code tunnelrpc.capnp} (their node ids are in {@link TunnelRpcIds}; the layout, which is all that
  * travels, is the same for all of them).
  *
- * <p>cloudflared encodes an empty struct as a pointer with offset -1 and no words; this runtime writes a
- * null pointer instead. Both decode as the empty struct, which is all a reader may rely on.
+ * <p>Like cloudflared's encoder, the runtime writes an empty struct as a struct pointer with offset -1 and no
+ * words, never as a null pointer.
  */
 public final class EmptyStruct {
 
