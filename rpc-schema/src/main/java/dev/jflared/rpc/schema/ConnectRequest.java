@@ -43,7 +43,17 @@ public record ConnectRequest(String dest, ConnectionType type, List<Metadata> me
 
     /** Reads the root of {@code message}. */
     public static ConnectRequest read(MessageReader message) {
-        return read(message.getRoot(FACTORY));
+        return read(root(message));
+    }
+
+    /** A view of the root of {@code message}, for reading fields without copying them all. */
+    public static Reader root(MessageReader message) {
+        return message.getRoot(FACTORY);
+    }
+
+    /** Makes a new ConnectRequest the root of {@code message}, for building it field by field. */
+    public static Builder initRoot(MessageBuilder message) {
+        return message.initRoot(FACTORY);
     }
 
     /** Copies the request out of the message. */
@@ -59,7 +69,7 @@ public record ConnectRequest(String dest, ConnectionType type, List<Metadata> me
     /** A new single-segment message whose root is this request. */
     public MessageBuilder toMessage() {
         MessageBuilder message = new MessageBuilder();
-        write(message.initRoot(FACTORY));
+        write(initRoot(message));
         return message;
     }
 

@@ -56,7 +56,17 @@ public record ConnectResponse(String error, List<Metadata> metadata) {
 
     /** Reads the root of {@code message}. */
     public static ConnectResponse read(MessageReader message) {
-        return read(message.getRoot(FACTORY));
+        return read(root(message));
+    }
+
+    /** A view of the root of {@code message}, for reading fields without copying them all. */
+    public static Reader root(MessageReader message) {
+        return message.getRoot(FACTORY);
+    }
+
+    /** Makes a new ConnectResponse the root of {@code message}, for building it field by field. */
+    public static Builder initRoot(MessageBuilder message) {
+        return message.initRoot(FACTORY);
     }
 
     /** Copies the response out of the message. */
@@ -67,7 +77,7 @@ public record ConnectResponse(String error, List<Metadata> metadata) {
     /** A new single-segment message whose root is this response. */
     public MessageBuilder toMessage() {
         MessageBuilder message = new MessageBuilder();
-        write(message.initRoot(FACTORY));
+        write(initRoot(message));
         return message;
     }
 

@@ -3,6 +3,7 @@ package dev.jflared.rpc.schema;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jflared.rpc.schema.GoldenMessages.DataStream;
+import dev.jflared.testing.Golden;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -62,7 +63,8 @@ class GoldenDataStreamTest {
                 new Metadata("HttpHeader:Content-Type", "application/json"));
         assertThat(response.metadata()).extracting(Metadata::key).contains("HttpHeader:Date").hasSize(4);
         assertThat(stream.body()).hasSize(725);
-        assertThat(new String(stream.body(), StandardCharsets.UTF_8)).startsWith("{").contains("\"uri\": \"/headers\"");
+        assertThat(new String(stream.body(), StandardCharsets.UTF_8))
+                .startsWith("{").contains("\"uri\": \"/headers\"");
     }
 
     @Test
@@ -113,6 +115,16 @@ class GoldenDataStreamTest {
     }
 
     @Test
+    void rootReaderReadsSingleFieldsWithoutCopyingTheRest() {
+        ConnectRequest.Reader request = ConnectRequest.root(
+                GoldenMessages.dataStream(RAW + "data3.edge2cfd.bin").reader());
+
+        assertThat(request.type()).isEqualTo(ConnectionType.WEBSOCKET);
+        assertThat(request.metadata().get(0).key()).isEqualTo("HttpMethod");
+        assertThat(request.metadata().get(0).val()).isEqualTo("GET");
+    }
+
+    @Test
     void websocketResponseSwitchesProtocols() {
         DataStream stream = GoldenMessages.dataStream(RAW + "data3.cfd2edge.bin");
 
@@ -131,7 +143,7 @@ class GoldenDataStreamTest {
     void splitFilesAgreeWithTheRawStream(String name) {
         DataStream stream = GoldenMessages.dataStream(RAW + name + ".bin");
 
-        assertThat(stream.message()).isEqualTo(dev.jflared.testing.Golden.bytes("quic/decoded/split/" + name + ".msg.bin"));
-        assertThat(stream.body()).isEqualTo(dev.jflared.testing.Golden.bytes("quic/decoded/split/" + name + ".body.bin"));
+        assertThat(stream.message()).isEqualTo(Golden.bytes("quic/decoded/split/" + name + ".msg.bin"));
+        assertThat(stream.body()).isEqualTo(Golden.bytes("quic/decoded/split/" + name + ".body.bin"));
     }
 }

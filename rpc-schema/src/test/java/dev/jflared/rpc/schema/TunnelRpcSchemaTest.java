@@ -181,7 +181,8 @@ class TunnelRpcSchemaTest {
         assertThat(TunnelRpcIds.CONFIGURATION_MANAGER).isEqualTo(id("ConfigurationManager"));
         assertThat(TunnelRpcIds.CLOUDFLARED_SERVER).isEqualTo(id("CloudflaredServer"));
         assertThat(TunnelRpcIds.TUNNEL_SERVER).isEqualTo(id("TunnelServer"));
-        assertThat(TunnelRpcIds.REGISTER_CONNECTION_PARAMS).isEqualTo(id("RegistrationServer.registerConnection$Params"));
+        assertThat(TunnelRpcIds.REGISTER_CONNECTION_PARAMS)
+                .isEqualTo(id("RegistrationServer.registerConnection$Params"));
         assertThat(TunnelRpcIds.REGISTER_CONNECTION_RESULTS)
                 .isEqualTo(id("RegistrationServer.registerConnection$Results"));
         assertThat(TunnelRpcIds.UNREGISTER_CONNECTION_PARAMS)

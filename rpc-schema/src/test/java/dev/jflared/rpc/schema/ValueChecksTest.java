@@ -88,7 +88,7 @@ class ValueChecksTest {
     @Test
     void emptyTextIsWrittenAsANullPointer() {
         MessageBuilder message = new MessageBuilder();
-        ConnectResponse.Builder builder = message.initRoot(ConnectResponse.FACTORY).setError("");
+        ConnectResponse.Builder builder = ConnectResponse.initRoot(message).setError("");
 
         assertThat(builder.asReader().has(0)).isFalse();
         assertThat(builder.asReader().error()).isEmpty();
