@@ -15,7 +15,8 @@ import org.capnproto.StructSize;
  * ({@code @0xe6646dec8feaa6ee}) of {@code tunnelrpc.capnp}.
  *
  * <pre>{@code
- * new RegisterConnectionParams(auth, tunnelId, connIndex, options).write(call.initParamsContent());
+ * // content: the AnyPointer.Builder of the Call's params payload
+ * new RegisterConnectionParams(auth, tunnelId, connIndex, options).write(content);
  * }</pre>
  *
  * @param tunnelId 16 raw bytes on the wire
