@@ -1,6 +1,5 @@
 package dev.jflared.metrics;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -24,7 +23,7 @@ import java.util.function.DoubleSupplier;
  */
 public final class MetricRegistry {
 
-    private final Map<String, Object> families = new ConcurrentSkipListMap<>();
+    private final Map<String, MetricFamily<?>> families = new ConcurrentSkipListMap<>();
 
     /** A counter without labels. */
     public Counter counter(String name, String help) {
@@ -70,16 +69,12 @@ public final class MetricRegistry {
 
     /** The registered family with this name, if any. */
     public Optional<MetricFamily<?>> family(String name) {
-        return Optional.ofNullable((MetricFamily<?>) families.get(name));
+        return Optional.ofNullable(families.get(name));
     }
 
     /** Every registered family, sorted by name. */
     public List<MetricFamily<?>> families() {
-        List<MetricFamily<?>> all = new ArrayList<>(families.size());
-        for (Object family : families.values()) {
-            all.add((MetricFamily<?>) family);
-        }
-        return all;
+        return List.copyOf(families.values());
     }
 
     /** The whole registry in the Prometheus text exposition format 0.0.4 ({@link PrometheusTextFormat}). */
@@ -90,7 +85,7 @@ public final class MetricRegistry {
     }
 
     private <T> MetricFamily<T> register(MetricFamily<T> family) {
-        Object previous = families.putIfAbsent(family.name(), family);
+        MetricFamily<?> previous = families.putIfAbsent(family.name(), family);
         if (previous != null) {
             throw new IllegalArgumentException("metric " + family.name() + " is already registered");
         }

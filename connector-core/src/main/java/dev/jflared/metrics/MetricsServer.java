@@ -87,7 +87,8 @@ public final class MetricsServer implements AutoCloseable {
     }
 
     /**
-     * Binds the listener and logs {@code Starting metrics server on <ip>:<port>/metrics}.
+     * Binds the listener and logs {@code Starting metrics server on <ip>:<port>/metrics}. After a failure the
+     * server still holds its event loop: {@link #close()} it.
      *
      * @throws MetricsServerException if the address is malformed or cannot be bound
      * @throws IllegalStateException if already started, or called on one of the server's event loops

@@ -67,7 +67,8 @@ public final class TunnelMetrics {
 
     /**
      * Connection {@code connIndex} is now served from edge {@code location} (e.g. {@code lhr01}): that location
-     * goes to 1, and the location the connection used before, if different, goes down by one.
+     * goes to 1, and the location the connection used before, if different, goes down by one. Calls for one
+     * connection index come from the code that owns that connection, one at a time.
      */
     public void serverLocation(int connIndex, String location) {
         Objects.requireNonNull(location, "location");

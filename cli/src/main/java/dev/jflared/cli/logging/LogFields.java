@@ -51,12 +51,14 @@ final class LogFields {
 
     /** The level as our format names it: ERROR with the FATAL marker is {@link LogLevel#FATAL}. */
     static String levelName(ILoggingEvent event) {
-        return level(event) == null ? "trace" : level(event).flagValue();
+        LogLevel level = level(event);
+        return level == null ? "trace" : level.flagValue();
     }
 
     /** The console tag: {@code DBG}, {@code INF}, ... and {@code TRC} for TRACE, which has no flag value. */
     static String levelTag(ILoggingEvent event) {
-        return level(event) == null ? "TRC" : level(event).tag();
+        LogLevel level = level(event);
+        return level == null ? "TRC" : level.tag();
     }
 
     private static LogLevel level(ILoggingEvent event) {

@@ -2,7 +2,9 @@ package dev.jflared.cli.logging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
 import ch.qos.logback.classic.util.LogbackMDCAdapter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -166,6 +168,16 @@ class LoggingSetupTest {
         assertThat(node.get("level").asText()).isEqualTo("warn");
         assertThat(node.get("connIndex").asInt()).isEqualTo(3);
         assertThat(node.get("message").asText()).isEqualTo("Connection terminated");
+    }
+
+    @Test
+    void logbackAutoConfigurationFindsOurDefaults() throws Exception {
+        new ContextInitializer(context).autoConfig();
+
+        ch.qos.logback.classic.Logger root = context.getLogger(ch.qos.logback.classic.Logger.ROOT_LOGGER_NAME);
+        assertThat(root.getLevel()).isEqualTo(Level.INFO);
+        assertThat(root.getAppender("console")).isNotNull();
+        assertThat(root.getAppender("console").isStarted()).isTrue();
     }
 
     private List<String> consoleLines() {
