@@ -219,7 +219,7 @@ public final class MetricsServer implements AutoCloseable {
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 
-        /** The {@code --metrics} address; default {@value #DEFAULT_ADDRESS}, which searches {@link #KNOWN_ADDRESSES}. */
+        /** The {@code --metrics} address; default {@value #DEFAULT_ADDRESS}, which tries {@link #KNOWN_ADDRESSES}. */
         public Builder address(String address) {
             this.address = Objects.requireNonNull(address, "address");
             return this;
@@ -242,7 +242,7 @@ public final class MetricsServer implements AutoCloseable {
             return this;
         }
 
-        /** What {@code /config} serves; without it {@code /config} is 404, as in cloudflared without an orchestrator. */
+        /** What {@code /config} serves; without it {@code /config} is 404, as cloudflared without an orchestrator. */
         public Builder config(ConfigSource config) {
             this.config = Objects.requireNonNull(config, "config");
             return this;

@@ -124,7 +124,7 @@ public final class QuicMetrics {
             received.add(bytes);
         }
 
-        /** A frame of {@code frameType} (e.g. {@code Stream}, {@code Ack}: quic-go's type name without "Frame") was sent. */
+        /** A frame of {@code frameType} was sent: quic-go's type name without "Frame", e.g. {@code Stream}. */
         public void sentFrame(String frameType) {
             sentFrames.labels(index, frameType).inc();
         }

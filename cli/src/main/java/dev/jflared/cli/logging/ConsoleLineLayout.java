@@ -15,7 +15,8 @@ import java.util.Map;
  * cloudflared's console line (zerolog's {@code ConsoleWriter} without colour):
  *
  * <pre>
- * 2026-01-02T03:04:05Z INF Registered tunnel connection connIndex=0 connection=6f1c... event=0 ip=198.41.200.13 location=lhr01 protocol=quic
+ * 2026-01-02T03:04:05Z INF Registered tunnel connection connIndex=0 connection=6f1c... event=0 ip=198.41.200.13
+ *     location=lhr01 protocol=quic    (one line, wrapped here)
  * 2026-01-02T03:04:06Z ERR Failed to serve tunnel connection error="dial udp 198.41.200.13:7844: timeout" connIndex=1
  * </pre>
  *

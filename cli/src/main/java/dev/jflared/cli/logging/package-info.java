@@ -24,7 +24,8 @@
  * prints
  *
  * <pre>
- * 2026-01-02T03:04:05Z INF Registered tunnel connection connIndex=0 connection=6f1c3f6e-... event=0 ip=198.41.200.13 location=lhr01 protocol=quic
+ * 2026-01-02T03:04:05Z INF Registered tunnel connection connIndex=0 connection=6f1c3f6e-... event=0
+ *     ip=198.41.200.13 location=lhr01 protocol=quic    (one line, wrapped here)
  * 2026-01-02T03:04:06Z ERR Serve tunnel error error="timeout: no recent network activity" connIndex=0
  * </pre>
  *
