@@ -1,5 +1,6 @@
 package dev.jflared.cli;
 
+import dev.jflared.cli.logging.LoggingFlags;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,13 +18,18 @@ public final class Main implements Runnable {
     @CommandLine.Spec
     private CommandLine.Model.CommandSpec spec;
 
+    @CommandLine.Mixin(name = LoggingFlags.MIXIN_NAME)
+    private LoggingFlags logging;
+
     public static void main(String[] args) {
         System.exit(run(args));
     }
 
     /** Runs the command line and returns its exit code, without exiting the JVM (for tests). */
     static int run(String... args) {
-        return new CommandLine(new Main()).execute(args);
+        return new CommandLine(new Main())
+                .setExecutionStrategy(LoggingFlags.configureLoggingThen(new CommandLine.RunLast()))
+                .execute(args);
     }
 
     @Override
