@@ -53,7 +53,8 @@ public final class LoggingFlags {
                     + "Env: TUNNEL_LOGDIRECTORY.")
     Path logDirectory;
 
-    @Option(names = "--output", scope = ScopeType.INHERIT, paramLabel = "FORMAT",
+    // cloudflared 2025.x names this flag --output; later releases call it --log-format-output (logger/configuration.go).
+    @Option(names = {"--output", "--log-format-output"}, scope = ScopeType.INHERIT, paramLabel = "FORMAT",
             description = "Output format for the console log {default, json}. Default: default. "
                     + "Env: TUNNEL_MANAGEMENT_OUTPUT, TUNNEL_LOG_OUTPUT.")
     String output;

@@ -54,6 +54,13 @@ class LoggingFlagsTest {
     }
 
     @Test
+    void logFormatOutputIsAnotherNameForOutput() {
+        Root root = parse("--log-format-output", "json");
+
+        assertThat(root.logging.toOptions(name -> null).consoleFormat()).isEqualTo(LogFormat.JSON);
+    }
+
+    @Test
     void flagsAfterTheSubcommandAreInherited() {
         Root root = parse("tunnel", "--loglevel", "error", "--transport-loglevel", "debug");
 
