@@ -99,7 +99,7 @@ public final class CapnpFrameDecoder extends ByteToMessageDecoder {
             in.readBytes(bytes);
             segments[i] = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         }
-        CapnpMessageValidator.validate(segments, limits);
-        return new CapnpMessage(segments, limits);
+        boolean capabilities = CapnpMessageValidator.validate(segments, limits);
+        return new CapnpMessage(segments, limits, capabilities);
     }
 }

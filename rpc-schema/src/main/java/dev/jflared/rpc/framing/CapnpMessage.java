@@ -20,9 +20,11 @@ public final class CapnpMessage {
     private final ByteBuffer[] segments;
     private final MessageReader reader;
     private final long sizeInWords;
+    private final boolean containsCapabilityPointers;
 
-    CapnpMessage(ByteBuffer[] segments, CapnpLimits limits) {
+    CapnpMessage(ByteBuffer[] segments, CapnpLimits limits, boolean containsCapabilityPointers) {
         this.segments = segments;
+        this.containsCapabilityPointers = containsCapabilityPointers;
         this.reader = new MessageReader(segments, limits.readerOptions());
         long words = 0;
         for (ByteBuffer segment : segments) {
@@ -39,6 +41,11 @@ public final class CapnpMessage {
     /** The runtime's reader over this message. */
     public MessageReader reader() {
         return reader;
+    }
+
+    /** Whether a capability pointer occurs anywhere in the message (the runtime cannot deep-copy such a message). */
+    public boolean containsCapabilityPointers() {
+        return containsCapabilityPointers;
     }
 
     public int segmentCount() {

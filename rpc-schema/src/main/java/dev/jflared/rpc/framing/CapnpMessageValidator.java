@@ -24,18 +24,24 @@ final class CapnpMessageValidator {
 
     private final ByteBuffer[] segments;
     private long budget;
+    private boolean capabilities;
 
     private CapnpMessageValidator(ByteBuffer[] segments, long traversalLimitInWords) {
         this.segments = segments;
         this.budget = traversalLimitInWords;
     }
 
-    /** Throws {@link CapnpFramingException} naming the first problem found. */
-    static void validate(ByteBuffer[] segments, CapnpLimits limits) {
+    /**
+     * Throws {@link CapnpFramingException} naming the first problem found; returns whether the message holds a
+     * capability pointer anywhere (the runtime cannot copy those).
+     */
+    static boolean validate(ByteBuffer[] segments, CapnpLimits limits) {
         if (segments[0].capacity() < 8) {
             throw new CapnpFramingException("first segment is empty: a message needs a root pointer");
         }
-        new CapnpMessageValidator(segments, limits.traversalLimitInWords()).pointer(0, 0, limits.nestingLimit());
+        CapnpMessageValidator validator = new CapnpMessageValidator(segments, limits.traversalLimitInWords());
+        validator.pointer(0, 0, limits.nestingLimit());
+        return validator.capabilities;
     }
 
     private void pointer(int segment, int index, int depth) {
@@ -137,10 +143,11 @@ final class CapnpMessageValidator {
         }
     }
 
-    private static void other(long ref) {
+    private void other(long ref) {
         if ((ref & 0xFFFF_FFFCL) != 0) {
             throw new CapnpFramingException("unknown kind of 'other' pointer: 0x" + Long.toHexString(ref));
         }
+        capabilities = true;
     }
 
     private static int offset(long ref) {
