@@ -6,26 +6,19 @@ import dev.jflared.rpc.framing.CapnpFrameDecoder;
 import dev.jflared.rpc.framing.CapnpFrameEncoder;
 import dev.jflared.rpc.framing.CapnpMessage;
 import dev.jflared.rpc.message.Call;
-import dev.jflared.rpc.message.CapDescriptor;
-import dev.jflared.rpc.message.ExceptionInfo;
 import dev.jflared.rpc.message.Message;
-import dev.jflared.rpc.message.MessageTarget;
 import dev.jflared.rpc.message.Payload;
-import dev.jflared.rpc.message.PromisedAnswerOp;
-import dev.jflared.rpc.message.Return;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.capnproto.AnyPointer;
 import org.capnproto.MessageBuilder;
-import org.capnproto.StructList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,11 +68,8 @@ public final class RpcConnection {
     private final Channel channel;
     private final EventLoop loop;
     private final RpcOptions options;
-    private final CapabilityServer bootstrapServer;
-    private final QuestionTable questions = new QuestionTable();
-    private final AnswerTable answers = new AnswerTable();
-    private final ExportTable exports = new ExportTable();
-    private final ImportTable imports = new ImportTable();
+    private final OutgoingCalls outgoing;
+    private final IncomingCalls incoming;
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
     /** Why the connection ended; non-null once it has. Event-loop confined. */
     private RpcException closedCause;
@@ -88,7 +78,8 @@ public final class RpcConnection {
         this.channel = channel;
         this.loop = channel.eventLoop();
         this.options = options;
-        this.bootstrapServer = bootstrapServer;
+        this.outgoing = new OutgoingCalls(this);
+        this.incoming = new IncomingCalls(this, bootstrapServer);
     }
 
     /** A connection that only calls the peer; a {@code Bootstrap} from the peer is answered with an exception. */
@@ -117,7 +108,7 @@ public final class RpcConnection {
                 .addLast("capnp-decoder", new CapnpFrameDecoder(options.limits()))
                 .addLast("capnp-encoder", new CapnpFrameEncoder(options.limits()))
                 .addLast("rpc", new RpcConnectionHandler(connection));
-        channel.closeFuture().addListener(f -> connection.runOnLoop(connection::onClosed));
+        channel.closeFuture().addListener(f -> connection.execute(connection::onClosed));
         return connection;
     }
 
@@ -140,7 +131,13 @@ public final class RpcConnection {
      */
     public RemoteCapability bootstrap() {
         RemoteCapability capability = new RemoteCapability(this);
-        runOnLoop(() -> sendBootstrap(capability), capability::breakWith);
+        execute(() -> {
+            if (closedCause != null) {
+                capability.breakWith(closedCause);
+            } else {
+                outgoing.sendBootstrap(capability);
+            }
+        }, capability::breakWith);
         return capability;
     }
 
@@ -152,7 +149,7 @@ public final class RpcConnection {
      * @return {@link #closeFuture()}
      */
     public CompletableFuture<Void> shutdown() {
-        runOnLoop(this::doShutdown, cause -> closeFuture.complete(null));
+        execute(this::doShutdown, cause -> closeFuture.complete(null));
         return closeFuture();
     }
 
@@ -166,19 +163,8 @@ public final class RpcConnection {
         params.accept(payload.content());
         payload.initCapTable(0);
         String description = "call to interface 0x" + Long.toHexString(interfaceId) + " method " + methodId;
-        runOnLoop(() -> sendCall(target, message, call, description, result, timeout), result::completeExceptionally);
+        execute(() -> sendCall(target, message, call, description, result, timeout), result::completeExceptionally);
         return result;
-    }
-
-    private void sendBootstrap(RemoteCapability capability) {
-        assert loop.inEventLoop();
-        if (closedCause != null) {
-            capability.breakWith(closedCause);
-            return;
-        }
-        Question question = questions.allocate(capability, null, "bootstrap");
-        capability.questionId = question.id;
-        write(RpcMessages.bootstrap(question.id));
     }
 
     private void sendCall(RemoteCapability target, MessageBuilder message, Call.Builder call, String description,
@@ -186,45 +172,12 @@ public final class RpcConnection {
         assert loop.inEventLoop();
         if (closedCause != null) {
             result.completeExceptionally(closedCause);
-            return;
-        }
-        if (target.broken != null) {
-            result.completeExceptionally(target.broken);
-            return;
-        }
-        if (target.importId < 0 && target.questionId < 0) {
+        } else if (target.importId < 0 && target.questionId < 0 && target.broken == null) {
             // bootstrap() was called on another thread and its task is still queued behind us: keep the order.
             loop.execute(() -> sendCall(target, message, call, description, result, timeout));
-            return;
-        }
-        Question question = questions.allocate(null, result, description);
-        call.setQuestionId(question.id);
-        MessageTarget.Builder messageTarget = call.initTarget();
-        if (target.importId >= 0) {
-            messageTarget.setImportedCap(target.importId);
         } else {
-            messageTarget.initPromisedAnswer().setQuestionId(target.questionId);
+            outgoing.sendCall(target, message, call, description, result, timeout);
         }
-        question.timeout = loop.schedule(() -> timeOut(question, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-        channel.writeAndFlush(message).addListener(f -> {
-            if (!f.isSuccess() && questions.get(question.id) == question) {
-                // The peer never saw the question, so its id is free again at once.
-                question.cancelTimeout();
-                questions.free(question);
-                result.completeExceptionally(new RpcException(RpcException.Type.FAILED,
-                        "rpc: could not send " + description + ": " + f.cause()));
-            }
-        });
-    }
-
-    private void timeOut(Question question, Duration timeout) {
-        if (questions.get(question.id) != question || question.finishSent) {
-            return;
-        }
-        question.timeout = null;
-        question.finishSent = true;
-        write(RpcMessages.finish(question.id, true));
-        question.result.completeExceptionally(new RpcTimeoutException(question.description, timeout));
     }
 
     private void doShutdown() {
@@ -232,7 +185,7 @@ public final class RpcConnection {
         if (closedCause != null) {
             return;
         }
-        for (Map.Entry<Integer, Integer> entry : imports.drain().entrySet()) {
+        for (Map.Entry<Integer, Integer> entry : outgoing.drainImports().entrySet()) {
             channel.write(RpcMessages.release(entry.getKey(), entry.getValue()), channel.voidPromise());
         }
         channel.write(RpcMessages.abort(RpcException.Type.FAILED, SHUTDOWN_REASON), channel.voidPromise());
@@ -245,9 +198,8 @@ public final class RpcConnection {
         if (closedCause != null) {
             return;
         }
-        Message.Reader message;
         try {
-            message = received.getRoot(Message.factory);
+            Message.Reader message = received.getRoot(Message.factory);
             if (logger.isDebugEnabled()) {
                 logger.debug("{} rpc <- {}", channel, message.which());
             }
@@ -260,309 +212,27 @@ public final class RpcConnection {
 
     private void dispatch(Message.Reader message, CapnpMessage received) {
         switch (message.which()) {
-            case BOOTSTRAP:
-                onBootstrap(message.bootstrap().questionId());
-                break;
-            case CALL:
-                onCall(message.call());
-                break;
-            case RETURN:
-                onReturn(message.return_());
-                break;
-            case FINISH:
-                onFinish(message.finish().questionId(), message.finish().releaseResultCaps());
-                break;
-            case RELEASE:
-                onRelease(message.release().id(), message.release().referenceCount());
-                break;
-            case ABORT:
-                onAbort(message.abort());
-                break;
-            case UNIMPLEMENTED:
-                onUnimplemented(message.unimplemented());
-                break;
-            default:
-                // resolve, disembargo, level 2-4 and unknown kinds: we never export promises nor take part in
-                // three-party handoffs, so rpc.capnp lets us echo them as unimplemented.
-                write(RpcMessages.unimplemented(message, !received.containsCapabilityPointers()));
-                break;
-        }
-    }
-
-    private void onBootstrap(int questionId) {
-        Answer answer = answers.create(questionId);
-        if (answer == null) {
-            protocolError("bootstrap reuses question " + questionId + " before its finish");
-            return;
-        }
-        answer.returned = true;
-        if (bootstrapServer == null) {
-            write(RpcMessages.exceptionReturn(questionId, false, RpcException.Type.FAILED,
-                    "rpc: this vat offers no bootstrap capability"));
-            return;
-        }
-        answer.exportId = exports.export(bootstrapServer);
-        write(RpcMessages.bootstrapReturn(questionId, answer.exportId));
-    }
-
-    private void onCall(Call.Reader call) {
-        int questionId = call.questionId();
-        Answer answer = answers.create(questionId);
-        if (answer == null) {
-            protocolError("call reuses question " + questionId + " before its finish");
-            return;
-        }
-        Payload.Reader params = call.params();
-        boolean releaseParamCaps = params.capTable().size() > 0;
-        if (call.sendResultsTo() != Call.SEND_RESULTS_TO_CALLER) {
-            sendException(answer, releaseParamCaps, RpcException.Type.UNIMPLEMENTED,
-                    "rpc: results can only be sent to the caller");
-            return;
-        }
-        CapabilityServer server;
-        try {
-            server = resolveTarget(call.target());
-        } catch (RpcException e) {
-            sendException(answer, releaseParamCaps, e.type(), e.reason());
-            return;
-        }
-        long interfaceId = call.interfaceId();
-        int methodId = call.methodId();
-        RpcMethodHandler handler = server.handler(interfaceId, methodId).orElse(null);
-        if (handler == null) {
-            sendException(answer, releaseParamCaps, RpcException.Type.UNIMPLEMENTED, "method not implemented:"
-                    + " interface 0x" + Long.toHexString(interfaceId) + " method " + methodId);
-            return;
-        }
-        invoke(answer, handler, new CallReply(interfaceId, methodId, releaseParamCaps, params.content()));
-    }
-
-    /** The Return being built for one call while its handler runs. */
-    private static final class CallReply {
-        final MessageBuilder message = new MessageBuilder();
-        final Return.Builder ret;
-        final RpcCall call;
-        final boolean releaseParamCaps;
-
-        CallReply(long interfaceId, int methodId, boolean releaseParamCaps, AnyPointer.Reader params) {
-            this.releaseParamCaps = releaseParamCaps;
-            this.ret = RpcMessages.root(message).initReturn().setReleaseParamCaps(releaseParamCaps);
-            Payload.Builder results = ret.initResults();
-            results.initCapTable(0);
-            this.call = new RpcCall(interfaceId, methodId, params, results.content());
-        }
-    }
-
-    private void invoke(Answer answer, RpcMethodHandler handler, CallReply reply) {
-        reply.ret.setAnswerId(answer.id);
-        CompletableFuture<Void> done;
-        try {
-            CompletionStage<Void> stage = handler.handle(reply.call);
-            done = stage == null ? CompletableFuture.failedFuture(new NullPointerException(
-                    "handler of " + reply.call + " returned null")) : stage.toCompletableFuture();
-        } catch (Exception e) {
-            done = CompletableFuture.failedFuture(e);
-        }
-        answer.pending = done;
-        done.whenComplete((ignored, error) -> runOnLoop(() -> complete(answer, reply, error), e -> { }));
-    }
-
-    private void complete(Answer answer, CallReply reply, Throwable error) {
-        if (answer.returned || closedCause != null) {
-            return;
-        }
-        if (error == null) {
-            answer.returned = true;
-            write(reply.message);
-            return;
-        }
-        Throwable cause = error instanceof java.util.concurrent.CompletionException && error.getCause() != null
-                ? error.getCause() : error;
-        if (cause instanceof RpcException rpc) {
-            sendException(answer, reply.releaseParamCaps, rpc.type(), rpc.reason());
-        } else {
-            logger.debug("{} handler of {} failed", channel, reply.call, cause);
-            sendException(answer, reply.releaseParamCaps, RpcException.Type.FAILED, String.valueOf(cause));
-        }
-    }
-
-    private void sendException(Answer answer, boolean releaseParamCaps, RpcException.Type type, String reason) {
-        answer.returned = true;
-        write(RpcMessages.exceptionReturn(answer.id, releaseParamCaps, type, reason));
-    }
-
-    /** The capability a call targets, or an RpcException saying why there is none. */
-    private CapabilityServer resolveTarget(MessageTarget.Reader target) {
-        switch (target.which()) {
-            case MessageTarget.IMPORTED_CAP: {
-                CapabilityServer server = exports.get(target.importedCap());
-                if (server == null) {
-                    throw new RpcException(RpcException.Type.FAILED,
-                            "rpc: call on unknown export " + Integer.toUnsignedString(target.importedCap()));
-                }
-                return server;
+            case BOOTSTRAP -> incoming.onBootstrap(message.bootstrap().questionId());
+            case CALL -> incoming.onCall(message.call());
+            case FINISH -> incoming.onFinish(message.finish().questionId(), message.finish().releaseResultCaps());
+            case RELEASE -> incoming.onRelease(message.release().id(), message.release().referenceCount());
+            case RETURN -> outgoing.onReturn(message.return_());
+            case UNIMPLEMENTED -> outgoing.onUnimplemented(message.unimplemented());
+            case ABORT -> {
+                String reason = message.abort().reason();
+                logger.debug("{} peer aborted the rpc connection: {}", channel, reason);
+                end(new RpcException(RpcException.Type.DISCONNECTED, "rpc: peer aborted: " + reason));
             }
-            case MessageTarget.PROMISED_ANSWER: {
-                int questionId = target.promisedAnswer().questionId();
-                Answer promised = answers.get(questionId);
-                if (promised == null || promised.exportId < 0) {
-                    throw new RpcException(RpcException.Type.FAILED, "rpc: pipelined call on question "
-                            + Integer.toUnsignedString(questionId) + ", which holds no capability");
-                }
-                StructList.Reader<PromisedAnswerOp.Reader> transform = target.promisedAnswer().transform();
-                for (int i = 0; i < transform.size(); i++) {
-                    if (transform.get(i).which() != PromisedAnswerOp.NOOP) {
-                        throw new RpcException(RpcException.Type.FAILED,
-                                "rpc: the bootstrap answer is a capability; it has no pointer fields");
-                    }
-                }
-                return exports.get(promised.exportId);
-            }
-            default:
-                throw new RpcException(RpcException.Type.UNIMPLEMENTED,
-                        "rpc: unknown message target kind " + target.which());
+            // resolve, disembargo, level 2-4 and unknown kinds: we never export promises nor take part in
+            // three-party handoffs, so rpc.capnp lets us echo them as unimplemented.
+            default -> send(RpcMessages.unimplemented(message, !received.containsCapabilityPointers()));
         }
     }
 
-    private void onFinish(int questionId, boolean releaseResultCaps) {
-        Answer answer = answers.remove(questionId);
-        if (answer == null) {
-            logger.debug("{} finish for unknown question {}; ignored", channel, questionId);
-            return;
-        }
-        if (answer.exportId >= 0 && releaseResultCaps) {
-            exports.release(answer.exportId, 1);
-        }
-        if (!answer.returned) {
-            // rpc.capnp: the caller no longer wants the result; cancel the work and say so.
-            answer.returned = true;
-            answer.pending.cancel(false);
-            write(RpcMessages.canceledReturn(questionId, false));
-        }
-    }
-
-    private void onRelease(int importId, int referenceCount) {
-        if (!exports.release(importId, referenceCount)) {
-            logger.debug("{} release of unknown export {}; ignored", channel, importId);
-        }
-    }
-
-    private void onReturn(Return.Reader ret) {
-        Question question = questions.get(ret.answerId());
-        if (question == null) {
-            protocolError("return for unknown question " + Integer.toUnsignedString(ret.answerId()));
-            return;
-        }
-        question.cancelTimeout();
-        if (question.finishSent) {
-            questions.free(question);
-            return;
-        }
-        if (question.bootstrapOf != null) {
-            onBootstrapReturn(question, ret);
-            return;
-        }
-        switch (ret.which()) {
-            case Return.RESULTS: {
-                Payload.Reader results = ret.results();
-                finishQuestion(question, results.capTable().size() > 0);
-                question.result.complete(results.content());
-                break;
-            }
-            case Return.EXCEPTION:
-                finishQuestion(question, false);
-                question.result.completeExceptionally(toException(ret.exception()));
-                break;
-            case Return.CANCELED:
-                finishQuestion(question, false);
-                question.result.completeExceptionally(new RpcException(RpcException.Type.FAILED,
-                        "rpc: " + question.description + " was canceled by the peer"));
-                break;
-            default:
-                finishQuestion(question, true);
-                question.result.completeExceptionally(new RpcException(RpcException.Type.FAILED,
-                        "rpc: unsupported kind of return " + ret.which() + " for " + question.description));
-                break;
-        }
-    }
-
-    private void onBootstrapReturn(Question question, Return.Reader ret) {
-        RemoteCapability capability = question.bootstrapOf;
-        if (ret.which() == Return.EXCEPTION) {
-            finishQuestion(question, false);
-            capability.breakWith(toException(ret.exception()));
-            return;
-        }
-        if (ret.which() == Return.RESULTS) {
-            Payload.Reader results = ret.results();
-            int index = results.contentCapabilityIndex();
-            StructList.Reader<CapDescriptor.Reader> capTable = results.capTable();
-            if (index >= 0 && index < capTable.size()) {
-                CapDescriptor.Reader descriptor = capTable.get(index);
-                int kind = descriptor.which();
-                if (kind == CapDescriptor.SENDER_HOSTED || kind == CapDescriptor.SENDER_PROMISE) {
-                    // Keep the capability: Finish with releaseResultCaps=false, Release on shutdown (cloudflared).
-                    imports.add(descriptor.id());
-                    finishQuestion(question, false);
-                    capability.resolve(descriptor.id());
-                    return;
-                }
-            }
-        }
-        finishQuestion(question, true);
-        capability.breakWith(new RpcException(RpcException.Type.FAILED,
-                "rpc: the answer to bootstrap holds no capability we can call"));
-    }
-
-    private void finishQuestion(Question question, boolean releaseResultCaps) {
-        write(RpcMessages.finish(question.id, releaseResultCaps));
-        questions.free(question);
-    }
-
-    private void onAbort(ExceptionInfo.Reader abort) {
-        String reason = abort.reason();
-        logger.debug("{} peer aborted the rpc connection: {}", channel, reason);
-        end(new RpcException(RpcException.Type.DISCONNECTED, "rpc: peer aborted: " + reason));
-    }
-
-    private void onUnimplemented(Message.Reader echoed) {
-        // rpc.capnp: a question that comes back unimplemented may be treated as failed; the peer kept no answer,
-        // so no Finish is owed and the id is free again.
-        int questionId;
-        switch (echoed.which()) {
-            case BOOTSTRAP:
-                questionId = echoed.bootstrap().questionId();
-                break;
-            case CALL:
-                questionId = echoed.call().questionId();
-                break;
-            default:
-                logger.debug("{} peer does not implement {}; ignored", channel, echoed.which());
-                return;
-        }
-        Question question = questions.get(questionId);
-        if (question == null) {
-            return;
-        }
-        question.cancelTimeout();
-        questions.free(question);
-        RpcException cause = new RpcException(RpcException.Type.UNIMPLEMENTED,
-                "rpc: peer does not implement " + question.description);
-        if (question.bootstrapOf != null) {
-            question.bootstrapOf.breakWith(cause);
-        } else {
-            question.result.completeExceptionally(cause);
-        }
-    }
-
-    private static RpcException toException(ExceptionInfo.Reader exception) {
-        return new RpcException(RpcException.Type.fromWire(exception.type()), exception.reason());
-    }
-
-    /** The peer broke a rule of the protocol: abort with the reason and end the connection. */
-    private void protocolError(String reason) {
+    /** The peer broke a rule of the protocol: abort with the reason and end the connection. Event loop only. */
+    void protocolError(String reason) {
         logger.debug("{} rpc protocol error: {}", channel, reason);
-        write(RpcMessages.abort(RpcException.Type.FAILED, "rpc: " + reason));
+        send(RpcMessages.abort(RpcException.Type.FAILED, "rpc: " + reason));
         end(new RpcException(RpcException.Type.DISCONNECTED, "rpc: " + reason));
     }
 
@@ -580,6 +250,10 @@ public final class RpcConnection {
         }
     }
 
+    boolean isClosed() {
+        return closedCause != null;
+    }
+
     /** Fails everything outstanding, flushes what was written and closes the channel. */
     private void end(RpcException cause) {
         assert loop.inEventLoop();
@@ -587,31 +261,24 @@ public final class RpcConnection {
             return;
         }
         closedCause = cause;
-        for (Question question : questions.drain()) {
-            question.cancelTimeout();
-            if (question.bootstrapOf != null) {
-                question.bootstrapOf.breakWith(cause);
-            } else {
-                question.result.completeExceptionally(cause);
-            }
-        }
-        for (Answer answer : answers.drain()) {
-            if (answer.pending != null) {
-                answer.pending.cancel(false);
-            }
-        }
-        exports.clear();
-        imports.drain();
-        channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        outgoing.close(cause);
+        incoming.close();
+        // Close once everything written so far has gone out (the abort in particular).
+        channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         closeFuture.complete(null);
     }
 
-    private void write(MessageBuilder message) {
+    /** Writes and flushes one message; a failure reaches {@code exceptionCaught}. Event loop only. */
+    void send(MessageBuilder message) {
         channel.writeAndFlush(message, channel.voidPromise());
     }
 
-    /** Runs {@code task} on the event loop, at once when already there; {@code rejected} gets the failure. */
-    private void runOnLoop(Runnable task, Consumer<RpcException> rejected) {
+    /** Runs {@code task} on the event loop, at once when already there. */
+    void execute(Runnable task) {
+        execute(task, e -> { });
+    }
+
+    private void execute(Runnable task, Consumer<RpcException> rejected) {
         if (loop.inEventLoop()) {
             task.run();
             return;
@@ -621,9 +288,5 @@ public final class RpcConnection {
         } catch (RejectedExecutionException e) {
             rejected.accept(new RpcException(RpcException.Type.DISCONNECTED, "rpc: event loop is shut down"));
         }
-    }
-
-    private void runOnLoop(Runnable task) {
-        runOnLoop(task, e -> { });
     }
 }
