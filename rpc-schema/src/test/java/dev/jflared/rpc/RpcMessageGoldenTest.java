@@ -105,6 +105,38 @@ class RpcMessageGoldenTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "quic/raw/quic-conn1/control.cfd2edge.bin quic/decoded/split/control.cfd2edge.summary.txt 0",
+        "quic/raw/quic-conn1/control.edge2cfd.bin quic/decoded/split/control.edge2cfd.summary.txt 0",
+        "http2/raw/http2-conn1/control.cfd2edge.bin http2/decoded/split/control.cfd2edge.summary.txt 0",
+        "http2/raw/http2-conn1/control.edge2cfd.bin http2/decoded/split/control.edge2cfd.summary.txt 0",
+        "quic-rejected/raw/quic-conn1/control.cfd2edge.bin quic-rejected/decoded/split/control.cfd2edge.summary.txt 0",
+        "quic-rejected/raw/quic-conn1/control.edge2cfd.bin quic-rejected/decoded/split/control.edge2cfd.summary.txt 0",
+        "quic/raw/quic-conn1/rpc1.edge2cfd.bin quic/decoded/split/rpc1.edge2cfd.summary.txt 6",
+        "quic/raw/quic-conn1/rpc1.cfd2edge.bin quic/decoded/split/rpc1.cfd2edge.summary.txt 0",
+    })
+    void frameOffsetsAndLengthsMatchTheCaptureSummaries(String spec) {
+        String[] parts = spec.split(" ");
+        int skip = Integer.parseInt(parts[2]);
+        List<byte[]> frames = goldenFrames(parts[0], skip);
+        List<String> expected = new java.util.ArrayList<>();
+        for (String line : new String(Golden.bytes(parts[1]), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (line.matches("m\\d\\d offset=.*")) {
+                expected.add(line.substring(0, line.indexOf(" segments=")));
+            }
+        }
+
+        List<String> actual = new java.util.ArrayList<>();
+        int offset = skip;
+        for (int i = 0; i < frames.size(); i++) {
+            actual.add(String.format("m%02d offset=%d len=%d", i, offset, frames.get(i).length));
+            offset += frames.get(i).length;
+        }
+
+        assertThat(actual).isNotEmpty().containsExactlyElementsOf(expected);
+    }
+
     @Test
     void abortCarriesTypeFailedAndShutdownReason() {
         List<CapnpMessage> messages = goldenMessages("quic/raw/quic-conn1/control.cfd2edge.bin", 0);

@@ -33,7 +33,11 @@ final class RpcTestSupport {
         return decodeAll(Arrays.copyOfRange(bytes, skip, bytes.length));
     }
 
-    /** Each framed message of a golden file as its exact wire bytes. */
+    /**
+     * Each complete framed message of a golden file as its exact wire bytes. A capture may end inside a frame
+     * (quic-rejected's control.cfd2edge ends with the header of a finish that cloudflared never completed as it
+     * exited); that last partial frame is left out.
+     */
     static List<byte[]> goldenFrames(String relative, int skip) {
         byte[] bytes = Golden.bytes(relative);
         List<byte[]> frames = new ArrayList<>();
@@ -44,6 +48,9 @@ final class RpcTestSupport {
             int body = 0;
             for (int i = 0; i < count; i++) {
                 body += readIntLe(bytes, offset + 4 + 4 * i) * 8;
+            }
+            if (offset + table + body > bytes.length) {
+                break;
             }
             frames.add(Arrays.copyOfRange(bytes, offset, offset + table + body));
             offset += table + body;
