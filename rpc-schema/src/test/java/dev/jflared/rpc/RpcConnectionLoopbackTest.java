@@ -44,6 +44,7 @@ class RpcConnectionLoopbackTest {
     private final CompletableFuture<RpcConnection> serverSide = new CompletableFuture<>();
     private final CompletableFuture<Void> neverAnswered = new CompletableFuture<>();
     private final AtomicInteger highestCallQuestion = new AtomicInteger(-1);
+    private final ExecutorService worker = Executors.newSingleThreadExecutor();
     private Channel serverChannel;
     private RpcConnection client;
 
@@ -61,6 +62,10 @@ class RpcConnectionLoopbackTest {
                     throw new IllegalStateException("boom");
                 })
                 .method(IFACE, 3, call -> neverAnswered)
+                .method(IFACE, 4, call -> CompletableFuture.runAsync(() -> {
+                    int value = call.params().getAs(ONE_INT).getInt(0);
+                    call.results().initAs(ONE_INT).setInt(0, value * 2);
+                }, worker))
                 .build();
         serverChannel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -82,6 +87,7 @@ class RpcConnectionLoopbackTest {
         client.channel().close().sync();
         serverChannel.close().sync();
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        worker.shutdownNow();
     }
 
     @Test
@@ -89,6 +95,16 @@ class RpcConnectionLoopbackTest {
         RemoteCapability capability = client.bootstrap();
 
         int result = capability.call(IFACE, 0, p -> p.initAs(ONE_INT).setInt(0, 41)).join()
+                .getAs(ONE_INT).getInt(0);
+
+        assertThat(result).isEqualTo(42);
+    }
+
+    @Test
+    void handlerMayAnswerFromAnotherThread() {
+        RemoteCapability capability = client.bootstrap();
+
+        int result = capability.call(IFACE, 4, p -> p.initAs(ONE_INT).setInt(0, 21)).join()
                 .getAs(ONE_INT).getInt(0);
 
         assertThat(result).isEqualTo(42);
