@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.jflared.rpc.framing.CapnpFrameEncoder;
+import dev.jflared.rpc.message.Call;
 import dev.jflared.rpc.message.Message;
 import dev.jflared.testing.Golden;
 import io.netty.buffer.ByteBuf;
@@ -15,6 +16,8 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CancellationException;
@@ -238,7 +241,7 @@ class RpcConnectionBadInputTest {
         byte[] toClient = Golden.bytes("quic/raw/quic-conn1/control.edge2cfd.bin");
 
         for (int i = 0; i < 2000; i++) {
-            byte[] serverInput = mutate(i % 2 == 0 ? toServer : java.util.Arrays.copyOfRange(rpc1, 6, rpc1.length),
+            byte[] serverInput = mutate(i % 2 == 0 ? toServer : Arrays.copyOfRange(rpc1, 6, rpc1.length),
                     random);
             EmbeddedChannel server = new EmbeddedChannel();
             RpcConnection.server(server, i % 2 == 0 ? TunnelRpcShapes.registrationServer()
@@ -272,7 +275,7 @@ class RpcConnectionBadInputTest {
             }
         }
         if (random.nextInt(10) == 0) {
-            return java.util.Arrays.copyOf(bytes, random.nextInt(bytes.length));
+            return Arrays.copyOf(bytes, random.nextInt(bytes.length));
         }
         return bytes;
     }
@@ -286,7 +289,7 @@ class RpcConnectionBadInputTest {
     /** A call to RegistrationServer.registerConnection on an export ({@code importedCap >= 0}) or an answer. */
     private static MessageBuilder call(int questionId, int importedCap, int promisedAnswer) {
         MessageBuilder message = new MessageBuilder();
-        dev.jflared.rpc.message.Call.Builder call = RpcMessages.root(message).initCall();
+        Call.Builder call = RpcMessages.root(message).initCall();
         call.setQuestionId(questionId).setInterfaceId(REGISTRATION_SERVER).setMethodId(0).setSendResultsToCaller();
         if (importedCap >= 0) {
             call.initTarget().setImportedCap(importedCap);
@@ -321,11 +324,11 @@ class RpcConnectionBadInputTest {
         }
         byte[] bytes = ByteBufUtil.getBytes(all);
         all.release();
-        java.util.ArrayList<byte[]> frames = new java.util.ArrayList<>();
+        List<byte[]> frames = new ArrayList<>();
         int offset = 0;
         while (offset < bytes.length) {
             int words = ByteBuffer.wrap(bytes, offset + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
-            frames.add(java.util.Arrays.copyOfRange(bytes, offset, offset + 8 + words * 8));
+            frames.add(Arrays.copyOfRange(bytes, offset, offset + 8 + words * 8));
             offset += 8 + words * 8;
         }
         return frames;

@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -150,7 +151,7 @@ class RpcConnectionLoopbackTest {
                 capability.call(IFACE, 3, p -> p.initAs(ONE_INT), Duration.ofMillis(200));
 
         assertThatThrownBy(slow::join).cause().isInstanceOf(RpcTimeoutException.class);
-        assertThatThrownBy(neverAnswered::join).isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThatThrownBy(neverAnswered::join).isInstanceOf(CancellationException.class);
         assertThat(capability.call(IFACE, 0, p -> p.initAs(ONE_INT).setInt(0, 5)).join().getAs(ONE_INT).getInt(0))
                 .isEqualTo(6);
     }
@@ -192,7 +193,7 @@ class RpcConnectionLoopbackTest {
         assertThatThrownBy(pending::join).cause().isInstanceOfSatisfying(RpcException.class,
                 e -> assertThat(e.type()).isEqualTo(RpcException.Type.DISCONNECTED));
         serverSide.join().closeFuture().join();
-        assertThatThrownBy(neverAnswered::join).isInstanceOf(java.util.concurrent.CancellationException.class);
+        assertThatThrownBy(neverAnswered::join).isInstanceOf(CancellationException.class);
         assertThatThrownBy(() -> capability.call(IFACE, 0, p -> p.initAs(ONE_INT)).join())
                 .isInstanceOf(CompletionException.class).cause().isInstanceOf(RpcException.class);
     }

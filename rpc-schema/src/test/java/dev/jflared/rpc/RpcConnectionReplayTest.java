@@ -9,6 +9,7 @@ import static dev.jflared.rpc.RpcTestSupport.goldenFrames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jflared.rpc.framing.CapnpMessage;
+import dev.jflared.rpc.message.Message;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.util.ArrayList;
@@ -89,7 +90,7 @@ class RpcConnectionReplayTest {
 
         assertThat(describeAll(written)).containsExactlyElementsOf(RpcMessageGoldenTest.RPC1_CFD2EDGE);
         assertThat(TunnelRpcShapes.latestAppliedVersion(
-                written.get(1).getRoot(dev.jflared.rpc.message.Message.factory).return_().results().content()))
+                written.get(1).getRoot(Message.factory).return_().results().content()))
                 .isEqualTo(7);
         channel.finishAndReleaseAll();
     }

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jflared.rpc.framing.CapnpMessage;
 import dev.jflared.rpc.message.Message;
 import dev.jflared.testing.Golden;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -120,14 +122,14 @@ class RpcMessageGoldenTest {
         String[] parts = spec.split(" ");
         int skip = Integer.parseInt(parts[2]);
         List<byte[]> frames = goldenFrames(parts[0], skip);
-        List<String> expected = new java.util.ArrayList<>();
-        for (String line : new String(Golden.bytes(parts[1]), java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+        List<String> expected = new ArrayList<>();
+        for (String line : new String(Golden.bytes(parts[1]), StandardCharsets.UTF_8).split("\n")) {
             if (line.matches("m\\d\\d offset=.*")) {
                 expected.add(line.substring(0, line.indexOf(" segments=")));
             }
         }
 
-        List<String> actual = new java.util.ArrayList<>();
+        List<String> actual = new ArrayList<>();
         int offset = skip;
         for (int i = 0; i < frames.size(); i++) {
             actual.add(String.format("m%02d offset=%d len=%d", i, offset, frames.get(i).length));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jflared.testing.Golden;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.EncoderException;
@@ -21,7 +22,7 @@ class CapnpFrameEncoderTest {
     void decodedGoldenMessageReencodesToTheSameBytes() {
         byte[] golden = Golden.bytes("quic/decoded/split/control.cfd2edge.m01.bin");
         EmbeddedChannel decoder = new EmbeddedChannel(new CapnpFrameDecoder());
-        decoder.writeInbound(io.netty.buffer.Unpooled.wrappedBuffer(golden));
+        decoder.writeInbound(Unpooled.wrappedBuffer(golden));
         CapnpMessage message = decoder.readInbound();
         decoder.finishAndReleaseAll();
         MessageBuilder copy = MessageBuilder.unsafeConstructFromMessageReader(message.reader());
