@@ -27,7 +27,8 @@ public final class HelloWorldCertificate {
     static final String KEY_RESOURCE = "hello-world-key.pem";
 
     // DER of the AlgorithmIdentifier's first half: the id-ecPublicKey object identifier (1.2.840.10045.2.1).
-    private static final byte[] EC_PUBLIC_KEY_OID = {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
+    private static final byte[] EC_PUBLIC_KEY_OID =
+            {0x06, 0x07, 0x2a, (byte) 0x86, 0x48, (byte) 0xce, 0x3d, 0x02, 0x01};
 
     private HelloWorldCertificate() {}
 

@@ -73,7 +73,8 @@ class EdgeDiscoveryTest {
     @Test
     void regionPrefixesTheSrvService() throws Exception {
         String usSrv = "_us-v2-origintunneld._tcp.argotunnel.com";
-        dns.srv(usSrv, 1, 1, 7844, "us-region1.v2.argotunnel.com").srv(usSrv, 2, 1, 7844, "us-region2.v2.argotunnel.com");
+        dns.srv(usSrv, 1, 1, 7844, "us-region1.v2.argotunnel.com")
+                .srv(usSrv, 2, 1, 7844, "us-region2.v2.argotunnel.com");
         dns.a("us-region1.v2.argotunnel.com", "127.0.1.1").a("us-region2.v2.argotunnel.com", "127.0.1.2");
         EdgeDiscovery.Builder builder = builder().region("us");
 
@@ -101,7 +102,8 @@ class EdgeDiscoveryTest {
         EdgeAddressPool pool = discover(builder().ipVersion(EdgeIpVersion.IPV6));
 
         assertThat(pool.availableAddresses()).isEqualTo(2);
-        assertThat(handOut(pool, 2)).containsExactlyInAnyOrder("[fd00:0:0:0:0:0:0:11]:7844", "[fd00:0:0:0:0:0:0:21]:7844");
+        assertThat(handOut(pool, 2))
+                .containsExactlyInAnyOrder("[fd00:0:0:0:0:0:0:11]:7844", "[fd00:0:0:0:0:0:0:21]:7844");
     }
 
     @Test

@@ -43,7 +43,8 @@ class EdgeTrustTest {
     void standardTrustAddsCloudflareRootsToTheJvmDefaults() {
         EdgeTrust trust = EdgeTrust.standard();
 
-        List<String> fingerprints = trust.certificates().stream().map(EdgeTrustTest::sha256).collect(Collectors.toList());
+        List<String> fingerprints =
+                trust.certificates().stream().map(EdgeTrustTest::sha256).collect(Collectors.toList());
         assertThat(fingerprints).containsAll(CLOUDFLARE_ROOT_FINGERPRINTS);
         assertThat(trust.certificates().size()).isGreaterThan(CLOUDFLARE_ROOT_FINGERPRINTS.size());
     }

@@ -122,8 +122,8 @@ final class TestDnsServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        channel.close().sync();
+    public void close() {
+        channel.close().syncUninterruptibly();
     }
 
     private TestDnsServer add(String name, DnsRecordType type, Function<String, DefaultDnsRawRecord> record) {

@@ -83,7 +83,8 @@ public final class IssuedCertificate {
             factory.init(store, password);
             return factory;
         } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException("cannot build a key manager for " + certificate.getSubjectX500Principal(), e);
+            throw new IllegalStateException(
+                    "cannot build a key manager for " + certificate.getSubjectX500Principal(), e);
         }
     }
 

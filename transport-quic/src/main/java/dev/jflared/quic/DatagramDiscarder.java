@@ -25,7 +25,8 @@ final class DatagramDiscarder extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf) {
             ByteBuf datagram = (ByteBuf) msg;
-            logger.debug("{} dropping a {}-byte datagram: no datagram handler", ctx.channel(), datagram.readableBytes());
+            logger.debug("{} dropping a {}-byte datagram: no datagram handler", ctx.channel(),
+                    datagram.readableBytes());
             datagram.release();
             return;
         }

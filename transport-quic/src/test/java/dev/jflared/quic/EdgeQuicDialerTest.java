@@ -99,7 +99,8 @@ class EdgeQuicDialerTest {
                     .hasMessageStartingWith("failed to dial to edge with quic: " + edge.address());
             assertThat(dial.cause().getMessage())
                     .contains("CERTIFICATE_VERIFY_FAILED")
-                    .endsWith("(the edge's certificate for quic.cftunnel.com was checked against test CA CN=some other CA)");
+                    .endsWith("(the edge's certificate for quic.cftunnel.com was checked against"
+                            + " test CA CN=some other CA)");
         }
     }
 
