@@ -70,6 +70,7 @@ public final class EdgeAddressPool {
      * @throws NoEdgeAddressLeftException when the connection holds none and none is free
      */
     public synchronized EdgeAddress addressFor(int connIndex) throws NoEdgeAddressLeftException {
+        requireConnIndex(connIndex);
         EdgeAddress held = addressUsedBy(connIndex);
         if (held != null) {
             return held;
@@ -91,6 +92,7 @@ public final class EdgeAddressPool {
      */
     public synchronized EdgeAddress differentAddressFor(int connIndex, boolean connectivityError)
             throws NoEdgeAddressLeftException {
+        requireConnIndex(connIndex);
         EdgeAddress old = addressUsedBy(connIndex);
         if (old != null) {
             giveBackLocked(old, connectivityError);
@@ -120,6 +122,12 @@ public final class EdgeAddressPool {
     @Override
     public synchronized String toString() {
         return "EdgeAddressPool{region1=" + region1 + ", region2=" + region2 + "}";
+    }
+
+    private static void requireConnIndex(int connIndex) {
+        if (connIndex < 0) {
+            throw new IllegalArgumentException("connIndex: " + connIndex + " (expected >= 0)");
+        }
     }
 
     private EdgeAddress addressUsedBy(int connIndex) {

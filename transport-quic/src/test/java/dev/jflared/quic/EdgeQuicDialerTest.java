@@ -84,6 +84,13 @@ class EdgeQuicDialerTest {
     }
 
     @Test
+    void keyExchangeOffersPostQuantumAndP256ButNotPlainX25519() throws Exception {
+        assertThat(handshakeSucceedsWithServerGroups("X25519MLKEM768")).isTrue();
+        assertThat(handshakeSucceedsWithServerGroups("P-256")).isTrue();
+        assertThat(handshakeSucceedsWithServerGroups("X25519")).isFalse();
+    }
+
+    @Test
     void edgeCertificateFromAnotherCaFailsTheDialWithACertificateError() throws Exception {
         try (TestQuicEdge edge = TestQuicEdge.start(group, EDGE_CERTIFICATE)) {
             EdgeQuicDialer dialer = EdgeQuicDialer.builder()
@@ -187,6 +194,16 @@ class EdgeQuicDialerTest {
         assertThatThrownBy(() -> dialer.dial(InetSocketAddress.createUnresolved("region1.v2.argotunnel.com", 7844)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unresolved");
+    }
+
+    private static boolean handshakeSucceedsWithServerGroups(String group) throws Exception {
+        try (TestQuicEdge edge = TestQuicEdge.startWithGroups(EdgeQuicDialerTest.group, EDGE_CERTIFICATE, group)) {
+            Future<QuicChannel> dial = dialer(new ReleasingHandler()).dial(edge.address()).await();
+            if (dial.isSuccess()) {
+                dial.getNow().close().sync();
+            }
+            return dial.isSuccess();
+        }
     }
 
     private static EdgeQuicDialer dialer(ChannelHandler streamHandler) {

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.InsecureQuicTokenHandler;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
@@ -38,9 +39,9 @@ final class TestQuicEdge implements AutoCloseable {
         this.connections = connections;
     }
 
+    /** Starts an edge that records the server names asked for. */
     static TestQuicEdge start(EventLoopGroup group, IssuedCertificate certificate) throws InterruptedException {
         BlockingQueue<String> names = new LinkedBlockingQueue<>();
-        BlockingQueue<QuicChannel> connections = new LinkedBlockingQueue<>();
         QuicSslContext context = certificate.quicServerSslContextBuilder()
                 .applicationProtocols(QuicSettings.APPLICATION_PROTOCOL)
                 .build();
@@ -50,8 +51,27 @@ final class TestQuicEdge implements AutoCloseable {
             }
             return context;
         });
+        return start(group, recordingSni, names);
+    }
+
+    /**
+     * Starts an edge that accepts only the key-exchange {@code groups}. It records no server names: a context
+     * built with {@code buildForServerWithSni} ignores the groups of the contexts it maps to.
+     */
+    static TestQuicEdge startWithGroups(EventLoopGroup group, IssuedCertificate certificate, String... groups)
+            throws InterruptedException {
+        QuicSslContext context = certificate.quicServerSslContextBuilder()
+                .applicationProtocols(QuicSettings.APPLICATION_PROTOCOL)
+                .option(BoringSSLContextOption.GROUPS, groups)
+                .build();
+        return start(group, context, new LinkedBlockingQueue<>());
+    }
+
+    private static TestQuicEdge start(EventLoopGroup group, QuicSslContext serverContext,
+            BlockingQueue<String> names) throws InterruptedException {
+        BlockingQueue<QuicChannel> connections = new LinkedBlockingQueue<>();
         ChannelHandler codec = new QuicServerCodecBuilder()
-                .sslContext(recordingSni)
+                .sslContext(serverContext)
                 .maxIdleTimeout(5, TimeUnit.SECONDS)
                 .initialMaxData(1 << 20)
                 .initialMaxStreamDataBidirectionalLocal(1 << 16)
@@ -63,6 +83,12 @@ final class TestQuicEdge implements AutoCloseable {
                     public void channelActive(ChannelHandlerContext ctx) {
                         connections.add((QuicChannel) ctx.channel());
                         ctx.fireChannelActive();
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        // A failed handshake (what some tests want) ends up here; the client sees it too.
+                        ctx.close();
                     }
 
                     @Override
