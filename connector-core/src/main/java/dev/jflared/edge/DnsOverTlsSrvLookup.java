@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.SocketChannel;
@@ -63,16 +64,18 @@ final class DnsOverTlsSrvLookup {
     /** Looks up the SRV records of {@code name}, sorted by priority; fails on a DNS error or timeout. */
     Future<List<SrvRecord>> lookup(EventLoop loop, String name) {
         Promise<List<SrvRecord>> promise = loop.newPromise();
+        int queryId = ThreadLocalRandom.current().nextInt(1 << 16);
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop)
                 .channelFactory(channelFactory)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         ch.pipeline().addLast("tls", sslContext.newHandler(ch.alloc(), serverName, server.getPort()));
                         ch.pipeline().addLast("dnsQueryEncoder", new TcpDnsQueryEncoder());
                         ch.pipeline().addLast("dnsResponseDecoder", new TcpDnsResponseDecoder());
-                        ch.pipeline().addLast("srvAnswer", new SrvAnswerHandler(name, promise));
+                        ch.pipeline().addLast("srvAnswer", new SrvAnswerHandler(name, queryId, promise));
                     }
                 });
         ScheduledFuture<?> deadline = loop.schedule(
@@ -86,8 +89,7 @@ final class DnsOverTlsSrvLookup {
                 return;
             }
             promise.addListener(done -> channel.close());
-            DnsQuery query = new DefaultDnsQuery(ThreadLocalRandom.current().nextInt(1 << 16), DnsOpCode.QUERY)
-                    .setRecursionDesired(true);
+            DnsQuery query = new DefaultDnsQuery(queryId, DnsOpCode.QUERY).setRecursionDesired(true);
             query.addRecord(DnsSection.QUESTION, new DefaultDnsQuestion(name, DnsRecordType.SRV));
             channel.writeAndFlush(query).addListener(written -> {
                 if (!written.isSuccess()) {
@@ -102,15 +104,22 @@ final class DnsOverTlsSrvLookup {
     /** Completes the promise from the first response; the decoder's response is released by the superclass. */
     private static final class SrvAnswerHandler extends SimpleChannelInboundHandler<DnsResponse> {
         private final String name;
+        private final int queryId;
         private final Promise<List<SrvRecord>> promise;
 
-        SrvAnswerHandler(String name, Promise<List<SrvRecord>> promise) {
+        SrvAnswerHandler(String name, int queryId, Promise<List<SrvRecord>> promise) {
             this.name = name;
+            this.queryId = queryId;
             this.promise = promise;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, DnsResponse response) {
+            if (response.id() != queryId) {
+                promise.tryFailure(new IOException("DNS-over-TLS answer has id " + response.id() + "; the query's"
+                        + " id was " + queryId));
+                return;
+            }
             if (response.code() != DnsResponseCode.NOERROR) {
                 promise.tryFailure(new IOException("DNS-over-TLS answered " + response.code() + " for " + name));
                 return;
