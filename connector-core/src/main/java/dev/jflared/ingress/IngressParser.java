@@ -119,6 +119,18 @@ public final class IngressParser {
                 new OriginService.HttpStatus("http_status:503", 503), config)));
     }
 
+    /**
+     * Validates the rules of a configuration given as JSON ({@code ingress validate --json}): like
+     * {@link #parseRemoteConfig(String)}, but no rules is the error {@value #NO_INGRESS_RULES}.
+     */
+    public static Ingress parseJsonRules(String json) {
+        ParsedJson parsed = readJson(json);
+        if (parsed.rules.isEmpty()) {
+            throw new ConfigException(NO_INGRESS_RULES);
+        }
+        return validate(parsed.rules, parsed.defaults);
+    }
+
     /** The ingress of a remote configuration; see {@link #parseRemoteConfig(String)}. */
     public static Ingress fromJson(String json) {
         return parseRemoteConfig(json).ingress();
@@ -132,6 +144,25 @@ public final class IngressParser {
      * @throws ConfigException for malformed JSON, a wrong type or a rule cloudflared would refuse
      */
     public static RemoteConfig parseRemoteConfig(String json) {
+        ParsedJson parsed = readJson(json);
+        Ingress ingress = parsed.rules.isEmpty() ? defaultIngress(parsed.defaults)
+                : validate(parsed.rules, parsed.defaults);
+        return new RemoteConfig(ingress, parsed.warpRouting);
+    }
+
+    private static final class ParsedJson {
+        final List<UnvalidatedIngressRule> rules;
+        final OriginRequestConfig defaults;
+        final WarpRoutingConfig warpRouting;
+
+        ParsedJson(List<UnvalidatedIngressRule> rules, OriginRequestConfig defaults, WarpRoutingConfig warpRouting) {
+            this.rules = rules;
+            this.defaults = defaults;
+            this.warpRouting = warpRouting;
+        }
+    }
+
+    private static ParsedJson readJson(String json) {
         ConfigNode root = ConfigNode.parseJson("remote configuration", requireNonNull(json, "json"));
         if (root.kind() != ConfigNode.Kind.MAP) {
             throw root.error("expected a JSON object, got " + root.kind().name().toLowerCase(java.util.Locale.ROOT));
@@ -148,9 +179,7 @@ public final class IngressParser {
                 reader.readOriginRequest(entries.get("originRequest")).applyTo(OriginRequestConfig.DEFAULTS);
         List<UnvalidatedIngressRule> rules =
                 entries.containsKey("ingress") ? reader.readIngress(entries.get("ingress")) : List.of();
-        WarpRoutingConfig warpRouting = reader.readWarpRouting(entries.get("warp-routing"));
-        Ingress ingress = rules.isEmpty() ? defaultIngress(defaults) : validate(rules, defaults);
-        return new RemoteConfig(ingress, warpRouting);
+        return new ParsedJson(rules, defaults, reader.readWarpRouting(entries.get("warp-routing")));
     }
 
     private static IngressRule validateRule(

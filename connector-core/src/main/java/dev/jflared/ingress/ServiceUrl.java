@@ -4,20 +4,26 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The parts of a service URL that cloudflared's validation looks at, split as Go's {@code net/url.Parse}
- * splits them, with its error messages ({@code parse "https://local host": invalid character " " in host
- * name}).
+ * The parts of a URL that cloudflared looks at (a rule's service, the URL given to {@code ingress rule}),
+ * split as Go's {@code net/url.Parse} splits them, with its error messages
+ * ({@code parse "https://local host": invalid character " " in host name}).
  *
  * @param scheme the scheme, lower-cased (Go lower-cases it too), or empty
  * @param host the host name or address without brackets, or empty
  * @param port the port text, or empty
- * @param path the path, or empty (an opaque URL such as {@code localhost:8000} has none, and no host)
+ * @param path the path, percent-decoded, or empty (an opaque URL such as {@code localhost:8000} has none, and
+ *     no host)
  */
-record ServiceUrl(String scheme, String host, String port, String path) {
+public record ServiceUrl(String scheme, String host, String port, String path) {
 
     private static final String HOST_PUNCTUATION = "-_.~!$&'()*+,;=:[]<>\"%";
 
-    static ServiceUrl parse(String raw) {
+    /**
+     * Splits {@code raw}.
+     *
+     * @throws IllegalArgumentException with Go's message when Go's parser would refuse it
+     */
+    public static ServiceUrl parse(String raw) {
         String rest = raw;
         String scheme = "";
         int colon = schemeEnd(raw);
@@ -63,12 +69,31 @@ record ServiceUrl(String scheme, String host, String port, String path) {
                         "parse \"" + raw + "\": invalid character \"" + c + "\" in host name");
             }
         }
-        return new ServiceUrl(scheme, split[0], split[1], path);
+        return new ServiceUrl(scheme, split[0], split[1], percentDecode(path));
     }
 
     /** The port as a number, if there is one. */
-    Optional<Integer> portNumber() {
+    public Optional<Integer> portNumber() {
         return port.isEmpty() ? Optional.empty() : Optional.of(Integer.parseInt(port));
+    }
+
+    private static String percentDecode(String path) {
+        if (path.indexOf('%') < 0) {
+            return path;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '%' && i + 2 < path.length()
+                    && Character.digit(path.charAt(i + 1), 16) >= 0 && Character.digit(path.charAt(i + 2), 16) >= 0) {
+                bytes.write(Integer.parseInt(path.substring(i + 1, i + 3), 16));
+                i += 2;
+            } else {
+                byte[] utf8 = String.valueOf(c).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                bytes.write(utf8, 0, utf8.length);
+            }
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String[] splitHostPort(String raw, String hostPort) {
