@@ -79,10 +79,26 @@ public final class ConfigNode {
         } catch (JsonProcessingException e) {
             JsonLocation where = e.getLocation();
             String at = where == null ? source : source + ":" + where.getLineNr() + ":" + where.getColumnNr();
-            throw new ConfigException(at + ": " + e.getOriginalMessage(), e);
+            throw new ConfigException(at + ": " + withoutQuotedInput(e.getOriginalMessage()));
         } catch (IOException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The parser's message without the lines that quote the document (SnakeYAML adds the offending line and a
+     * caret): a config file can hold a token, which must not reach a message. The cause is dropped for the
+     * same reason.
+     */
+    private static String withoutQuotedInput(String message) {
+        StringBuilder out = new StringBuilder();
+        for (String line : String.valueOf(message).split("\n")) {
+            if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                continue;
+            }
+            out.append(out.length() == 0 ? "" : "; ").append(line.trim());
+        }
+        return out.toString();
     }
 
     private static ConfigNode read(JsonParser parser, String source, String path) throws IOException {

@@ -156,6 +156,11 @@ public final class TunnelFlag<T> {
         return name;
     }
 
+    /** Whether the value is a secret that must never be shown ({@code token}, {@code credentials-contents}). */
+    public boolean isSecret() {
+        return name.equals("token") || name.equals("credentials-contents");
+    }
+
     public Type type() {
         return type;
     }
@@ -173,6 +178,9 @@ public final class TunnelFlag<T> {
     /** Converts a config file value; a wrong type is a {@link ConfigException} naming file, line and key. */
     @SuppressWarnings("unchecked")
     T fromNode(ConfigNode node) {
+        if (isSecret() && node.kind() != ConfigNode.Kind.STRING) {
+            throw node.error("expected a string, got <redacted>");
+        }
         switch (type) {
             case STRING:
                 return (T) node.asString();

@@ -213,4 +213,81 @@ class CredentialsLoaderTest {
             assertThat(CredentialsLoader.parseTunnelId(text)).contains(ID);
         }
     }
+
+    private Settings settings(java.util.Map<String, String> cli, String yaml) {
+        TunnelConfig file = yaml.isEmpty() ? TunnelConfig.EMPTY : ConfigLoader.parse(home.resolve("config.yml"), yaml);
+        return Settings.of(cli, java.util.Map.of(), file);
+    }
+
+    @Test
+    void resolveUsesTheTokenFirst() {
+        String token = token("{\"a\":\"acct\",\"s\":\"" + SECRET_B64 + "\",\"t\":\"" + ID + "\"}");
+        ConfigLoader loader = new ConfigLoader(home, List.of());
+
+        TunnelCredentials credentials = CredentialsLoader.resolve(
+                settings(java.util.Map.of("token", token), "tunnel: 11111111-2222-3333-4444-555555555555\n"),
+                Optional.empty(), loader);
+
+        assertThat(credentials.tunnelId()).isEqualTo(ID);
+    }
+
+    @Test
+    void resolveReadsTheTokenFile() throws IOException {
+        Path tokenFile = Files.writeString(home.resolve("token"),
+                token("{\"a\":\"acct\",\"s\":\"" + SECRET_B64 + "\",\"t\":\"" + ID + "\"}") + "\n");
+
+        TunnelCredentials credentials = CredentialsLoader.resolve(
+                settings(java.util.Map.of("token-file", tokenFile.toString()), ""), Optional.empty(),
+                new ConfigLoader(home, List.of()));
+
+        assertThat(credentials.accountTag()).isEqualTo("acct");
+    }
+
+    @Test
+    void resolveFindsTheFileOfTheConfiguredTunnel() throws IOException {
+        Files.createDirectories(home.resolve(".cloudflared"));
+        Files.writeString(home.resolve(".cloudflared/" + ID + ".json"),
+                "{\"AccountTag\":\"acct\",\"TunnelSecret\":\"" + SECRET_B64 + "\"}");
+
+        TunnelCredentials credentials = CredentialsLoader.resolve(settings(java.util.Map.of(), "tunnel: " + ID + "\n"),
+                Optional.empty(), new ConfigLoader(home, List.of("~/.cloudflared")));
+
+        assertThat(credentials.tunnelId()).isEqualTo(ID);
+    }
+
+    @Test
+    void resolvePrefersCredentialsContentsAndChecksTheTunnelId() {
+        String other = "11111111-2222-3333-4444-555555555555";
+        Settings settings = settings(java.util.Map.of("credentials-contents", fileJson(SECRET_B64, other)), "");
+
+        Throwable thrown = catchThrowable(() -> CredentialsLoader.resolve(settings, Optional.of(ID.toString()),
+                new ConfigLoader(home, List.of())));
+
+        assertThat(thrown).isInstanceOf(CredentialsException.class)
+                .hasMessage("--credentials-contents is for tunnel " + other + ", but the configuration names tunnel "
+                        + ID + "; use the credentials file of that tunnel");
+        assertThat(thrown.getMessage()).doesNotContain(SECRET_B64);
+    }
+
+    @Test
+    void resolveNeedsATunnel() {
+        assertThatThrownBy(() -> CredentialsLoader.resolve(settings(java.util.Map.of(), ""), Optional.empty(),
+                new ConfigLoader(home, List.of())))
+                .hasMessage("\"cloudflared tunnel run\" requires the ID or name of the tunnel to run as the last "
+                        + "command line argument or in the configuration file.");
+        assertThatThrownBy(() -> CredentialsLoader.resolve(settings(java.util.Map.of(), ""), Optional.of("my-tunnel"),
+                new ConfigLoader(home, List.of())))
+                .hasMessageStartingWith("my-tunnel is not a tunnel UUID");
+    }
+
+    @Test
+    void secretsInTheConfigFileAreNotEchoedInErrors() {
+        Throwable wrongType = catchThrowable(() -> ConfigLoader.parse(home.resolve("c.yml"), "token: 12345678\n"));
+        Throwable syntax = catchThrowable(() -> ConfigLoader.parse(home.resolve("c.yml"),
+                "token: \"" + SECRET_B64 + "\nurl: [\n"));
+
+        assertThat(wrongType).isInstanceOf(ConfigException.class).hasMessageEndingWith("token: expected a string, "
+                + "got <redacted>").hasMessageNotContaining("12345678");
+        assertThat(syntax).isInstanceOf(ConfigException.class).hasMessageNotContaining(SECRET_B64).hasNoCause();
+    }
 }
