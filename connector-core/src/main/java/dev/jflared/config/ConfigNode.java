@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,10 +29,18 @@ public final class ConfigNode {
     public enum Kind { MAP, LIST, STRING, INTEGER, DECIMAL, BOOLEAN, NULL }
 
     private static final YAMLFactory YAML = new YAMLFactory();
+    private static final java.util.Set<String> CORE_BOOLEANS =
+            java.util.Set.of("true", "True", "TRUE", "false", "False", "FALSE");
+    private static final java.util.Set<String> YAML11_TRUE = java.util.Set.of("y", "Y", "yes", "Yes", "YES", "on",
+            "On", "ON");
+    private static final java.util.Set<String> YAML11_FALSE = java.util.Set.of("n", "N", "no", "No", "NO", "off",
+            "Off", "OFF");
     private static final JsonFactory JSON = new JsonFactory();
 
     private final Kind kind;
     private final Object value;
+    /** A scalar as written in the document (quotes removed); null for maps and lists. */
+    private final String text;
     private final String source;
     private final int line;
     private final int column;
@@ -41,8 +48,13 @@ public final class ConfigNode {
     private final String path;
 
     private ConfigNode(Kind kind, Object value, String source, int line, int column, String path) {
+        this(kind, value, value == null ? null : value.toString(), source, line, column, path);
+    }
+
+    private ConfigNode(Kind kind, Object value, String text, String source, int line, int column, String path) {
         this.kind = kind;
         this.value = value;
+        this.text = text;
         this.source = source;
         this.line = line;
         this.column = column;
@@ -131,12 +143,21 @@ public final class ConfigNode {
             case VALUE_STRING:
                 return new ConfigNode(Kind.STRING, parser.getText(), source, line, column, path);
             case VALUE_NUMBER_INT:
-                return new ConfigNode(Kind.INTEGER, parser.getBigIntegerValue(), source, line, column, path);
+                return new ConfigNode(Kind.INTEGER, parser.getBigIntegerValue(), parser.getText(), source, line,
+                        column, path);
             case VALUE_NUMBER_FLOAT:
-                return new ConfigNode(Kind.DECIMAL, parser.getDecimalValue(), source, line, column, path);
+                return new ConfigNode(Kind.DECIMAL, parser.getDecimalValue(), parser.getText(), source, line,
+                        column, path);
             case VALUE_TRUE:
-            case VALUE_FALSE:
-                return new ConfigNode(Kind.BOOLEAN, parser.getBooleanValue(), source, line, column, path);
+            case VALUE_FALSE: {
+                // Jackson reads YAML 1.1 booleans (yes, on, ...); cloudflared's YAML 1.2 decoder reads them as
+                // strings, except into a boolean field (see asBoolean).
+                String written = parser.getText();
+                if (!CORE_BOOLEANS.contains(written)) {
+                    return new ConfigNode(Kind.STRING, written, source, line, column, path);
+                }
+                return new ConfigNode(Kind.BOOLEAN, parser.getBooleanValue(), written, source, line, column, path);
+            }
             case VALUE_NULL:
                 return new ConfigNode(Kind.NULL, null, source, line, column, path);
             default:
@@ -220,7 +241,7 @@ public final class ConfigNode {
             case INTEGER:
             case DECIMAL:
             case BOOLEAN:
-                return value.toString();
+                return text;
             case NULL:
                 return "";
             default:
@@ -244,11 +265,26 @@ public final class ConfigNode {
         return (int) asLong(min, max);
     }
 
+    /** A boolean: {@code true} or {@code false} (any of Go's YAML spellings). */
     public boolean asBoolean() {
         if (kind != Kind.BOOLEAN) {
             throw typeError("a boolean");
         }
         return (Boolean) value;
+    }
+
+    /**
+     * A boolean as Go's YAML decoder reads it into a boolean field of a struct ({@code originRequest},
+     * {@code warp-routing}): also {@code yes}, {@code on}, {@code y}, {@code no}, {@code off}, {@code n}.
+     */
+    public boolean asYamlFieldBoolean() {
+        if (kind == Kind.STRING && YAML11_TRUE.contains(text)) {
+            return true;
+        }
+        if (kind == Kind.STRING && YAML11_FALSE.contains(text)) {
+            return false;
+        }
+        return asBoolean();
     }
 
     /**
@@ -304,11 +340,9 @@ public final class ConfigNode {
             case STRING:
                 return "\"" + value + "\"";
             case INTEGER:
-                return ((BigInteger) value).toString();
             case DECIMAL:
-                return ((BigDecimal) value).toPlainString();
             case BOOLEAN:
-                return value.toString();
+                return text;
             case MAP:
                 return "a mapping";
             case LIST:

@@ -150,8 +150,11 @@ public final class ConfigReader {
         return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asScalarText());
     }
 
-    private static Optional<Boolean> bool(ConfigNode node) {
-        return node == null || node.isNull() ? Optional.empty() : Optional.of(node.asBoolean());
+    private Optional<Boolean> bool(ConfigNode node) {
+        if (node == null || node.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(durations == Durations.GO_STRING ? node.asYamlFieldBoolean() : node.asBoolean());
     }
 
     private static Optional<Integer> integer(ConfigNode node, int min, int max) {

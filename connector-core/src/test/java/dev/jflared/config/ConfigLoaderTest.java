@@ -72,6 +72,7 @@ class ConfigLoaderTest {
                 Arguments.of("grace-period: 30d\n",
                         ":1:15: grace-period: time: unknown unit \"d\" in duration \"30d\""),
                 Arguments.of("no-autoupdate: maybe\n", ":1:16: no-autoupdate: expected a boolean, got \"maybe\""),
+                Arguments.of("no-autoupdate: yes\n", ":1:16: no-autoupdate: expected a boolean, got \"yes\""),
                 Arguments.of("originRequest:\n  connectTimeout: -1s\n",
                         ":2:19: originRequest.connectTimeout: negative duration \"-1s\" is not allowed here"),
                 Arguments.of("originRequest:\n  keepAliveConnections: lots\n",
@@ -91,6 +92,19 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> loader().load(Optional.of(file)))
                 .isInstanceOf(ConfigException.class)
                 .hasMessage(file + message);
+    }
+
+    @Test
+    void scalarsKeepTheirWrittenTextAndStructBooleansAcceptYaml11Spellings() throws IOException {
+        Path file = write("config.yml", "ingress:\n  - hostname: on\n    path: 017\n    service: http_status:404\n"
+                + "    originRequest:\n      noTLSVerify: yes\n      http2Origin: off\n");
+
+        TunnelConfig config = loader().load(Optional.of(file));
+
+        assertThat(config.ingress().get(0).hostname()).isEqualTo("on");
+        assertThat(config.ingress().get(0).path()).isEqualTo("017");
+        assertThat(config.ingress().get(0).originRequest().noTlsVerify()).contains(true);
+        assertThat(config.ingress().get(0).originRequest().http2Origin()).contains(false);
     }
 
     @Test
