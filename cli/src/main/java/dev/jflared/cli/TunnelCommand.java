@@ -74,7 +74,11 @@ final class TunnelCommand implements Callable<Integer> {
         return loaded;
     }
 
-    /** The tunnel flags from the command line, the environment and the config file. */
+    /**
+     * The tunnel flags from the command line, the environment and the config file. A flag given on the command
+     * line with a value of the wrong type is a {@link dev.jflared.config.ConfigException} here, as cloudflared
+     * refuses it when parsing its flags.
+     */
     Settings settings() {
         Map<String, String> given = new LinkedHashMap<>();
         for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
@@ -86,7 +90,9 @@ final class TunnelCommand implements Callable<Integer> {
             given.put(name, value instanceof List<?> list ? String.join(",", list.stream().map(String::valueOf)
                     .toArray(String[]::new)) : String.valueOf(value));
         }
-        return Settings.of(given, environment().env(), config());
+        Settings settings = Settings.of(given, environment().env(), config());
+        given.keySet().forEach(name -> TunnelFlag.byName(name).ifPresent(settings::get));
+        return settings;
     }
 
     @Override

@@ -218,6 +218,16 @@ class IngressCommandTest {
     }
 
     @Test
+    void flagWithAValueOfTheWrongTypeIsRefused() throws IOException {
+        Path config = write("config.yml", RULES);
+
+        CliRun run = run("tunnel", "--config", config.toString(), "--retries=many", "ingress", "validate");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.err()).endsWith("--retries: invalid value \"many\" for int flag retries\n");
+    }
+
+    @Test
     void unknownFlagIsAUsageError() {
         CliRun run = run("tunnel", "--no-such-flag", "ingress", "validate");
 
