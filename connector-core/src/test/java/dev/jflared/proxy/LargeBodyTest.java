@@ -63,6 +63,7 @@ class LargeBodyTest {
             responder.trailers.get(100, TimeUnit.SECONDS);
             assertThat(responder.bytes()).isEqualTo(GIB);
             assertThat(responder.crc()).isEqualTo(sent.getValue());
+            assertThat(responder.pauses()).isPositive();
             assertThat(probe.max()).isPositive().isLessThan(BOUND);
         }
     }
