@@ -108,6 +108,21 @@ final class TestResponder implements TunnelResponder {
         }
         bytes += length;
         chunk.release();
+        notifyAll();
+    }
+
+    /** Waits until at least {@code count} body bytes arrived; returns them as ISO-8859-1 text. */
+    synchronized String awaitBytes(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (kept.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("only " + kept.size() + " of " + count + " bytes arrived: "
+                        + kept.toString(StandardCharsets.ISO_8859_1));
+            }
+            wait(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+        return kept.toString(StandardCharsets.ISO_8859_1);
     }
 
     // While writable, the reader consumes half as much as it is given (credit), so its backlog grows until the
