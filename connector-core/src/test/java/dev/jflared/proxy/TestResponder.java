@@ -21,6 +21,7 @@ final class TestResponder implements TunnelResponder {
     private static final int HIGH_WATERMARK = 256 * 1024;
     private static final int LOW_WATERMARK = 64 * 1024;
     private static final int KEPT_LIMIT = 1024 * 1024;
+    private static final int DRAIN_STEP = 16 * 1024;
 
     final CompletableFuture<ResponseHead> head = new CompletableFuture<>();
     final CompletableFuture<Throwable> failure = new CompletableFuture<>();
@@ -34,7 +35,9 @@ final class TestResponder implements TunnelResponder {
     private final CRC32 crc = new CRC32();
     private final ArrayDeque<ByteBuf> pending = new ArrayDeque<>();
     private volatile long bytes;
+    private volatile int pauses;
     private long pendingBytes;
+    private long credit;
     private boolean draining;
     private boolean wasUnwritable;
     private BodySink.Listener listener;
@@ -55,6 +58,11 @@ final class TestResponder implements TunnelResponder {
 
     long bytes() {
         return bytes;
+    }
+
+    /** How many times the sink turned unwritable: how often the proxy had to pause. */
+    int pauses() {
+        return pauses;
     }
 
     synchronized long crc() {
@@ -100,16 +108,42 @@ final class TestResponder implements TunnelResponder {
         }
         bytes += length;
         chunk.release();
+        notifyAll();
     }
 
+    /** Waits until at least {@code count} body bytes arrived; returns them as ISO-8859-1 text. */
+    synchronized String awaitBytes(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (kept.size() < count) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new AssertionError("only " + kept.size() + " of " + count + " bytes arrived: "
+                        + kept.toString(StandardCharsets.ISO_8859_1));
+            }
+            wait(java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left) + 1);
+        }
+        return kept.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    // While writable, the reader consumes half as much as it is given (credit), so its backlog grows until the
+    // sink turns unwritable; then it drains freely down to the low watermark and the proxy may resume.
     private void drainOne() {
-        ByteBuf chunk = pending.poll();
-        if (chunk == null) {
+        ByteBuf chunk = pending.peek();
+        int step = chunk == null ? 0 : Math.min(DRAIN_STEP, chunk.readableBytes());
+        if (chunk == null || (!wasUnwritable && credit < step)) {
             draining = false;
             return;
         }
-        pendingBytes -= chunk.readableBytes();
-        consume(chunk);
+        credit = Math.max(0, credit - step);
+        if (chunk.readableBytes() > DRAIN_STEP) {
+            ByteBuf part = chunk.readRetainedSlice(DRAIN_STEP);
+            pendingBytes -= DRAIN_STEP;
+            consume(part);
+        } else {
+            pending.poll();
+            pendingBytes -= chunk.readableBytes();
+            consume(chunk);
+        }
         if (wasUnwritable && pendingBytes < LOW_WATERMARK) {
             wasUnwritable = false;
             listener.onWritable();
@@ -122,8 +156,9 @@ final class TestResponder implements TunnelResponder {
         @Override
         public boolean isWritable() {
             boolean writable = !slow || pendingBytes < HIGH_WATERMARK;
-            if (!writable) {
+            if (!writable && !wasUnwritable) {
                 wasUnwritable = true;
+                pauses++;
             }
             return writable;
         }
@@ -139,6 +174,7 @@ final class TestResponder implements TunnelResponder {
             }
             pending.add(chunk);
             pendingBytes += chunk.readableBytes();
+            credit += chunk.readableBytes() / 2;
         }
 
         @Override
