@@ -30,6 +30,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -93,6 +94,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     /** Completes when no request stream is left; non-null while a shutdown or a GOAWAY waits for that. */
     private CompletableFuture<Void> drained;
     private ScheduledFuture<?> registrationTimer;
+    private ChannelFuture connecting;
 
     private Http2EdgeConnection(EdgeConnectRequest request, Channel channel) {
         this.request = request;
@@ -113,7 +115,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     private void begin(ChannelFuture connecting) {
         registrationTimer = loop.schedule(this::registrationTimedOut, request.registrationTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-        channel.closeFuture().addListener(f -> onChannelClosed());
+        this.connecting = connecting;
         connecting.addListener(connected -> {
             if (!connected.isSuccess()) {
                 failRegistration(connected.cause());
@@ -127,6 +129,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
                 }
             });
         });
+        channel.closeFuture().addListener(f -> onChannelClosed());
     }
 
     private void installHttp2() {
@@ -280,7 +283,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
         }
         EdgeConnectionLostException lost = goAway != null ? goAway
                 : new EdgeConnectionLostException("connection with edge closed");
-        registered.completeExceptionally(lost);
+        registered.completeExceptionally(startupFailure().orElse(lost));
         if (drained != null) {
             drained.complete(null);
         }
@@ -292,6 +295,18 @@ public final class Http2EdgeConnection implements EdgeConnection {
             logger.atInfo().addKeyValue("connIndex", request.connIndex()).log("Lost connection with the edge");
         }
         closeFuture.completeExceptionally(lost);
+    }
+
+    /**
+     * Why dialling or the TLS handshake failed, if it did. Bootstrap closes a channel whose connect failed from a
+     * listener of its own that may run before ours, so the close can be heard before the cause.
+     */
+    private Optional<Throwable> startupFailure() {
+        if (connecting.cause() != null) {
+            return Optional.of(connecting.cause());
+        }
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? Optional.empty() : Optional.ofNullable(tls.handshakeFuture().cause());
     }
 
     @Override
