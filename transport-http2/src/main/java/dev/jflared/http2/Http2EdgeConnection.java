@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,11 +47,11 @@ import org.slf4j.LoggerFactory;
  * (cloudflared {@code connection/http2.go}).
  *
  * <pre>
- * tcp -- tls (SNI h2.cftunnel.com, no ALPN) -- Http2FrameCodec (server) -- Http2MultiplexHandler -- EdgeConnectionHandler
- *                                                                         |
+ * tcp -- tls (SNI h2.cftunnel.com, no ALPN) -- Http2FrameCodec (server) -- Http2MultiplexHandler
+ *                                                                         -- EdgeConnectionHandler
  *     one child channel per stream:  EdgeStreamHandler, then by the stream's first HEADERS frame:
  *       control-stream        200, StreamBytesDecoder/Encoder, RpcConnection (client) -> ControlStream.register
- *       update-configuration  StreamBytesDecoder, ConfigurationUpdateHandler
+ *       update-configuration  StreamCompletionHandler, StreamBytesDecoder, ConfigurationUpdateHandler
  *       otherwise (http, websocket, tcp)
  *                             StreamCompletionHandler, StreamBytesDecoder, ChannelBodySource, StreamErrorHandler,
  *                             then ChannelBodySink once the origin answers (Http2TunnelResponder)
@@ -211,6 +212,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     private void serveConfiguration(Http2StreamChannel stream, Http2HeadersFrame headers) {
         countStream(stream);
         stream.pipeline()
+                .addLast("completion", new StreamCompletionHandler())
                 .addLast("bytes-decoder", new StreamBytesDecoder())
                 .addLast("configuration", new ConfigurationUpdateHandler(request.services()));
         if (headers.isEndStream()) {
@@ -351,7 +353,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     @Override
     public CompletionStage<Void> shutdown(Duration gracePeriod) {
         requireNonNull(gracePeriod, "gracePeriod");
-        loop.execute(() -> beginShutdown(gracePeriod));
+        execute(() -> beginShutdown(gracePeriod));
         return closeFuture.copy();
     }
 
@@ -376,7 +378,16 @@ public final class Http2EdgeConnection implements EdgeConnection {
 
     @Override
     public void close() {
-        loop.execute(this::closeNow);
+        execute(this::closeNow);
+    }
+
+    // A loop that is shutting down has closed, or is closing, the channel already.
+    private void execute(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            logger.debug("{} event loop is shut down: {}", this, e.toString());
+        }
     }
 
     private void closeNow() {

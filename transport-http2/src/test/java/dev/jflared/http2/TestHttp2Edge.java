@@ -191,9 +191,10 @@ final class TestHttp2Edge implements AutoCloseable {
                         }
                     });
             channel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(1 << 30));
-            this.control = behaviour == Behaviour.SILENT ? null : new Exchange(channel, new DefaultHttp2Headers().method("GET").path("/").scheme("https")
-                    .authority("h2.cftunnel.com").add(Http2Wire.UPGRADE, Http2Wire.UPGRADE_CONTROL_STREAM), false,
-                    this::serveRegistration);
+            Http2Headers controlStream = new DefaultHttp2Headers().method("GET").path("/").scheme("https")
+                    .authority("h2.cftunnel.com").add(Http2Wire.UPGRADE, Http2Wire.UPGRADE_CONTROL_STREAM);
+            this.control = behaviour == Behaviour.SILENT ? null
+                    : new Exchange(channel, controlStream, false, this::serveRegistration);
         }
 
         /** The SNI host name the connector sent, or null. */
