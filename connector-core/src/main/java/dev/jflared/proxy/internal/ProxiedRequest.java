@@ -73,8 +73,8 @@ public final class ProxiedRequest implements TunnelResponder {
         events.originError(request, ruleIndex, cause);
         request.body().abort(cause);
         events.responded(request, 502, ResponseHead.Source.CLOUDFLARED);
-        responder.fail(cause);
         finish();
+        responder.fail(cause);
     }
 
     /** Ends the request's accounting; called once the response is over, whichever way. */
