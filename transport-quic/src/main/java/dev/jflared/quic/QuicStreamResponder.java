@@ -1,7 +1,6 @@
 package dev.jflared.quic;
 
 import dev.jflared.proxy.BodySink;
-import dev.jflared.proxy.ChannelBodySink;
 import dev.jflared.proxy.ResponseHead;
 import dev.jflared.proxy.TunnelResponder;
 import dev.jflared.rpc.framing.CapnpFrameEncoder;
@@ -11,12 +10,9 @@ import dev.jflared.rpc.schema.QuicStreamSignatures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Answers one data stream: the 8-byte preamble and a {@code ConnectResponse}, then the body as raw stream bytes
@@ -28,16 +24,16 @@ import org.slf4j.LoggerFactory;
  * websocket's {@code 101} goes as it is (golden {@code data3.cfd2edge}). {@link #fail} sends cloudflared's
  * {@code WriteErrorResponse}: {@code error} = the cause's message and {@code HttpStatus=502}, then ends the stream.
  *
- * <h2>Trailers</h2>
- * A QUIC data stream has no place for them: the head has gone before the body, and the body is raw bytes up to the
- * FIN. cloudflared drops them likewise; we drop them with a DEBUG line.
+ * <h2>Body</h2>
+ * Raw bytes through a {@link QuicStreamBodySink}, ended with a FIN; trailers are dropped (see there).
  */
 final class QuicStreamResponder implements TunnelResponder {
 
-    private static final Logger logger = LoggerFactory.getLogger(QuicStreamResponder.class);
-    private static final String RESPONSE_BODY = "response-body";
     /** cloudflared's {@code WriteErrorResponse} status: {@code http.StatusBadGateway}. */
     private static final String BAD_GATEWAY = "502";
+
+    /** The characters besides letters and digits that RFC 9110 allows in a header name (a token). */
+    private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private final Channel stream;
     private final String requestId;
@@ -52,10 +48,10 @@ final class QuicStreamResponder implements TunnelResponder {
         List<Metadata> metadata = new ArrayList<>(head.headers().size() + 1);
         metadata.add(new Metadata("HttpStatus", Integer.toString(head.status())));
         for (Map.Entry<String, String> header : head.headers()) {
-            metadata.add(new Metadata("HttpHeader:" + header.getKey(), header.getValue()));
+            metadata.add(new Metadata("HttpHeader:" + canonicalName(header.getKey()), header.getValue()));
         }
         stream.writeAndFlush(encode(stream.alloc(), ConnectResponse.ok(metadata)), stream.voidPromise());
-        return new TrailerDroppingSink(ChannelBodySink.install(stream, RESPONSE_BODY, ChannelBodySink.Framing.RAW));
+        return QuicStreamBodySink.install(stream, requestId);
     }
 
     @Override
@@ -63,6 +59,28 @@ final class QuicStreamResponder implements TunnelResponder {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
         ConnectResponse response = ConnectResponse.failed(message, List.of(new Metadata("HttpStatus", BAD_GATEWAY)));
         QuicStreams.writeLastAndClose(stream, encode(stream.alloc(), response));
+    }
+
+    /**
+     * A header name in the form Go's {@code textproto.CanonicalMIMEHeaderKey} gives it, which is how cloudflared's
+     * response headers reach the edge ({@code Content-Length}, {@code Sec-Websocket-Accept}; golden
+     * {@code data3.cfd2edge}). A name with a character that is not an HTTP token character stays as it is, as in Go.
+     */
+    static String canonicalName(String name) {
+        char[] chars = name.toCharArray();
+        boolean upper = true;
+        for (int i = 0; i < chars.length; i++) {
+            char c = chars[i];
+            boolean letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+            if (!letter && !(c >= '0' && c <= '9') && TOKEN_SYMBOLS.indexOf(c) < 0) {
+                return name;
+            }
+            if (letter) {
+                chars[i] = upper ? Character.toUpperCase(c) : Character.toLowerCase(c);
+            }
+            upper = c == '-';
+        }
+        return new String(chars);
     }
 
     /** The preamble and the framed response; the caller owns the result. */
@@ -75,52 +93,6 @@ final class QuicStreamResponder implements TunnelResponder {
         } catch (RuntimeException e) {
             out.release();
             throw e;
-        }
-    }
-
-    /** The stream's sink, with the trailers dropped (see the class doc). */
-    private final class TrailerDroppingSink implements BodySink {
-
-        private final BodySink delegate;
-
-        TrailerDroppingSink(BodySink delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return delegate.isWritable();
-        }
-
-        @Override
-        public void write(ByteBuf chunk) {
-            delegate.write(chunk);
-        }
-
-        @Override
-        public void flush() {
-            delegate.flush();
-        }
-
-        @Override
-        public void end(HttpHeaders trailers) {
-            if (!trailers.isEmpty()) {
-                logger.atDebug().addKeyValue("requestId", requestId).addKeyValue("trailers", trailers.size())
-                        .log("dropping response trailers: a QUIC data stream cannot carry them");
-            }
-            delegate.end(trailers);
-        }
-
-        @Override
-        public void abort(Throwable cause) {
-            // A reset, not a FIN: the edge must not take a truncated body for a complete one.
-            QuicStreams.reset(stream);
-            delegate.abort(cause);
-        }
-
-        @Override
-        public void listener(Listener listener) {
-            delegate.listener(listener);
         }
     }
 }
