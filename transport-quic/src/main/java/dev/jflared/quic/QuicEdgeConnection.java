@@ -164,7 +164,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
             return;
         }
         shuttingDown = true;
-        logger.atDebug().addKeyValue("connIndex", request.connIndex()).addKeyValue("activeStreams", activeStreams)
+        logger.atDebug().addKeyValue("connIndex", request.connIndex()).addKeyValue("activeStreams", activeStreams.get())
                 .log("shutting the connection down");
         ControlStream registeredControl = control;
         if (registeredControl == null) {

@@ -330,6 +330,21 @@ class QuicEdgeTransportTest {
         assertThat(connection.isServing()).isFalse();
     }
 
+    /**
+     * Documents the keep-alive gap (see {@link QuicEdgeConnection}): with no traffic either way, the connection ends
+     * at the idle timeout.
+     */
+    @Test
+    void quietConnectionEndsAtTheIdleTimeout() throws Exception {
+        EdgeConnection connection = connect(SECRET);
+
+        assertThatThrownBy(() -> connection.closeFuture().toCompletableFuture().get(20, TimeUnit.SECONDS))
+                .cause()
+                .isInstanceOf(QuicConnectionLostException.class)
+                .hasMessage("timeout: no recent network activity");
+        assertThat(connection.isServing()).isFalse();
+    }
+
     private EdgeConnection connect(byte[] secret) throws Exception {
         EdgeConnection connection = new QuicEdgeTransport().connect(request(secret)).get(10, TimeUnit.SECONDS);
         connections.add(connection);
