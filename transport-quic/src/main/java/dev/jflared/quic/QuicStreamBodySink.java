@@ -106,6 +106,11 @@ final class QuicStreamBodySink extends ChannelInboundHandlerAdapter implements B
     @Override
     public void listener(Listener listener) {
         this.listener = listener;
+        if (!stream.isActive()) {
+            // The edge reset the stream before the origin answered: channelInactive has come and gone. Tell the
+            // writer later, not from inside its own setup.
+            stream.eventLoop().execute(this::channelClosed);
+        }
     }
 
     @Override
@@ -118,12 +123,23 @@ final class QuicStreamBodySink extends ChannelInboundHandlerAdapter implements B
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        channelClosed();
+        ctx.fireChannelInactive();
+    }
+
+    /** A stream error (the edge reset the stream): it ends this stream only, so it stops here at DEBUG. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        logger.atDebug().setCause(cause).addKeyValue("requestId", requestId).log("data stream failed");
+        ctx.close();
+    }
+
+    private void channelClosed() {
         if (!ended) {
             ended = true;
             if (listener != null) {
                 listener.onClosed(new ClosedChannelException());
             }
         }
-        ctx.fireChannelInactive();
     }
 }

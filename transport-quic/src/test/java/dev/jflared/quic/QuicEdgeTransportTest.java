@@ -317,6 +317,26 @@ class QuicEdgeTransportTest {
     }
 
     @Test
+    void streamResetByTheEdgeIsFreedAndTheConnectionGoesOn() throws Exception {
+        EdgeConnection connection = connect(SECRET);
+        QuicChannel edgeSide = edge.takeConnection();
+        LoopbackEdge.Exchange held = LoopbackEdge.openDataStream(edgeSide, http("GET", "/hold", List.of()),
+                new byte[0], true);
+        assertThat(holdArrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+        held.stream.shutdown(7).sync();
+        holdRelease.countDown();
+        LoopbackEdge.Answer next = LoopbackEdge.openDataStream(edgeSide, http("GET", "/hello", List.of()),
+                new byte[0], true).answer();
+
+        assertThat(next.status()).isEqualTo("200");
+        assertThat(connection.isServing()).isTrue();
+        // The reset stream no longer counts: a shutdown with a long grace period ends at once.
+        connection.shutdown(Duration.ofSeconds(60)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        assertThat(connection.activeStreams()).isZero();
+    }
+
+    @Test
     void edgeClosingTheConnectionFailsTheCloseFuture() throws Exception {
         EdgeConnection connection = connect(SECRET);
         QuicChannel edgeSide = edge.takeConnection();
