@@ -180,6 +180,19 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
+    /**
+     * Runs {@code task} on the eyeball's loop: at once when already there, else queued. Either way it runs after
+     * every write the calling thread issued before, which is what keeps a response head ahead of its body when the
+     * request stream happens to share the eyeball's loop.
+     */
+    private void onLoop(Runnable task) {
+        if (ctx.executor().inEventLoop()) {
+            task.run();
+        } else {
+            ctx.executor().execute(task);
+        }
+    }
+
     /** Answers the current request with a complete response; closes the connection or reads the next request. */
     private void answer(HttpResponseStatus status, String contentType, String body, boolean close) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
@@ -337,7 +350,7 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
             int status = response.status();
             switching = response.error().isEmpty() && status == 101 && request.websocket();
             bodyAllowed = !head && status >= 200 && status != 204 && status != 304;
-            ctx.executor().execute(() -> sendHead(response));
+            onLoop(() -> sendHead(response));
         }
 
         private void sendHead(EdgeResponse response) {
@@ -386,7 +399,13 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
                 chunk.release();
                 return ctx.channel().newSucceededFuture();
             }
-            return ctx.channel().writeAndFlush(new DefaultHttpContent(chunk));
+            ChannelFuture write = ctx.channel().writeAndFlush(new DefaultHttpContent(chunk));
+            write.addListener(f -> {
+                if (!f.isSuccess()) {
+                    logger.debug("{} response body write failed", ctx.channel(), f.cause());
+                }
+            });
+            return write;
         }
 
         @Override
@@ -405,7 +424,7 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void end() {
-            ctx.executor().execute(() -> {
+            onLoop(() -> {
                 if (finished) {
                     return;
                 }
@@ -427,7 +446,7 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
 
         @Override
         public void fail(String reason) {
-            ctx.executor().execute(() -> {
+            onLoop(() -> {
                 if (finished) {
                     return;
                 }

@@ -53,7 +53,7 @@ final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements Edge
     public void channelActive(ChannelHandlerContext ctx) {
         quic = (QuicChannel) ctx.channel();
         remoteAddress = (InetSocketAddress) quic.remoteSocketAddress();
-        state.accepted(this, edgeAddress);
+        state.accepted(this, quic.parent() != null ? (InetSocketAddress) quic.parent().localAddress() : edgeAddress);
         ctx.fireChannelActive();
     }
 

@@ -14,7 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
-import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamFrame;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.AbstractMap;
@@ -105,6 +105,7 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        logger.trace("{} read {} bytes, head done: {}", ctx.channel(), in.readableBytes(), headDone);
         if (headDone) {
             lastBodyWrite = exchange.writeBody(in);
             return;
@@ -295,16 +296,23 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
 
     @Override
     public void endBody() {
-        channel.eventLoop().execute(() -> {
-            if (outputDone || !channel.isActive()) {
-                return;
-            }
-            outputDone = true;
-            ((QuicStreamChannel) channel).shutdownOutput();
-            if (inputDone) {
-                channel.close();
-            }
-        });
+        if (channel.eventLoop().inEventLoop()) {
+            sendFin();
+        } else {
+            channel.eventLoop().execute(this::sendFin);
+        }
+    }
+
+    private void sendFin() {
+        if (outputDone || !channel.isActive()) {
+            return;
+        }
+        outputDone = true;
+        // FIN, not shutdownOutput(): quiche turns a write-side shutdown into RESET_STREAM, dropping unsent data.
+        channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
+        if (inputDone) {
+            channel.close();
+        }
     }
 
     @Override

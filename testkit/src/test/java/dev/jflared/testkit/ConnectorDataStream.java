@@ -14,6 +14,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamFrame;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -119,7 +120,7 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
 
     /** Sends FIN. */
     void end() throws Exception {
-        stream.shutdownOutput().get(10, TimeUnit.SECONDS);
+        stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).get(10, TimeUnit.SECONDS);
     }
 
     /** Writes {@code total} bytes of the pattern {@code i % 251}, only while the stream is writable, then FIN. */
@@ -140,7 +141,7 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
             stream.writeAndFlush(chunk);
         }
         if (sent[0] >= total) {
-            stream.shutdownOutput().addListener(f -> done.complete(null));
+            stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).addListener(f -> done.complete(null));
         } else {
             stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
                 @Override
