@@ -148,6 +148,8 @@ public final class TunnelSupervisor implements ReadinessSource {
     private boolean terminated;
     private Throwable fatalCause;
     private Timeout hardStopTimer;
+    // The grace period of the shutdown in progress, for connections that register while it runs.
+    private Duration drainGrace;
 
     private TunnelSupervisor(Builder builder) {
         this.registration = new RegistrationInfo(builder.credentials, builder.connectorId, builder.features,
@@ -408,7 +410,7 @@ public final class TunnelSupervisor implements ReadinessSource {
             if (hardStop) {
                 release(slot).close();
             } else {
-                drain(slot, gracePeriod);
+                drain(slot, drainGrace);
             }
             return;
         }
@@ -498,6 +500,7 @@ public final class TunnelSupervisor implements ReadinessSource {
 
     private void drainAll(Duration grace) {
         stopping = true;
+        drainGrace = grace;
         // As cloudflared cancels everything when the grace period is over, whatever is left is closed then.
         hardStopTimer = schedule(grace, this::stopHard);
         for (ConnectionSlot slot : slots) {
