@@ -6,7 +6,7 @@ import dev.jflared.config.TunnelCredentials;
 import dev.jflared.edge.EdgeAddressPool;
 import dev.jflared.edge.EdgeDiscovery;
 import dev.jflared.edge.EdgeTrust;
-import dev.jflared.supervisor.TunnelSupervisor;
+import dev.jflared.supervisor.TunnelSupervisorBuilder;
 import java.util.Optional;
 
 /**
@@ -30,7 +30,7 @@ record EdgeTarget(TunnelCredentials credentials, EdgeTrust trust, Optional<EdgeA
     }
 
     /** Sets credentials, trust and the edge's whereabouts on {@code builder}. */
-    TunnelSupervisor.Builder applyTo(TunnelSupervisor.Builder builder) {
+    TunnelSupervisorBuilder applyTo(TunnelSupervisorBuilder builder) {
         builder.credentials(credentials).trust(trust);
         addresses.ifPresent(builder::edgeAddresses);
         discovery.ifPresent(builder::edgeDiscovery);

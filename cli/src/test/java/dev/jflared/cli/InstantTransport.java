@@ -22,6 +22,7 @@ final class InstantTransport implements EdgeTransport {
 
     final BlockingQueue<EdgeConnectRequest> requests = new LinkedBlockingQueue<>();
     final BlockingQueue<Duration> shutdowns = new LinkedBlockingQueue<>();
+    final BlockingQueue<Connection> connections = new LinkedBlockingQueue<>();
     private final RegistrationRejectedException refusal;
 
     private InstantTransport(RegistrationRejectedException refusal) {
@@ -43,14 +44,21 @@ final class InstantTransport implements EdgeTransport {
 
     @Override
     public CompletableFuture<EdgeConnection> connect(EdgeConnectRequest request) {
-        CompletableFuture<EdgeConnection> result = refusal != null ? CompletableFuture.failedFuture(refusal)
-                : CompletableFuture.completedFuture(new Connection(request));
+        CompletableFuture<EdgeConnection> result;
+        if (refusal != null) {
+            result = CompletableFuture.failedFuture(refusal);
+        } else {
+            Connection connection = new Connection(request);
+            connections.add(connection);
+            result = CompletableFuture.completedFuture(connection);
+        }
         // Queued last: the supervisor has taken the result by the time a test sees the request.
         requests.add(request);
         return result;
     }
 
-    private final class Connection implements EdgeConnection {
+    /** A registered connection; the test may lose it. */
+    final class Connection implements EdgeConnection {
         private final EdgeConnectRequest request;
         private final ConnectionDetails details = new ConnectionDetails(UUID.randomUUID(), "TST", false);
         private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -101,6 +109,12 @@ final class InstantTransport implements EdgeTransport {
             shutdowns.add(gracePeriod);
             closed.complete(null);
             return closed;
+        }
+
+        /** The transport lost the connection with {@code cause}. */
+        void lose(Throwable cause) {
+            serving = false;
+            closed.completeExceptionally(cause);
         }
 
         @Override

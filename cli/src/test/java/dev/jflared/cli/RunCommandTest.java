@@ -121,6 +121,34 @@ class RunCommandTest {
     }
 
     @Test
+    void lostConnectionIsLoggedAndRetriedAsCloudflaredDoes() throws Exception {
+        InstantTransport transport = InstantTransport.registering();
+        CompletableFuture<Integer> exit = start(transport, runArgs());
+        InstantTransport.Connection connection = transport.connections.poll(20, TimeUnit.SECONDS);
+        assertThat(connection).as("a registered connection").isNotNull();
+
+        connection.lose(new IOException("timeout: no recent network activity"));
+        EdgeConnectRequest first = transport.requests.poll(20, TimeUnit.SECONDS);
+        // The reconnect waits the real backoff, below 2 s: the command runs on its own timer.
+        
+        EdgeConnectRequest retried = transport.requests.poll(20, TimeUnit.SECONDS);
+        stopHandler.get(20, TimeUnit.SECONDS).accept("interrupt");
+
+        assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
+        assertThat(first).isNotNull();
+        assertThat(retried).as("the reconnect attempt").isNotNull();
+        assertThat(retried.registration().numPreviousAttempts()).isEqualTo(1);
+        assertThat(logText()).containsSubsequence(
+                "INF Registered tunnel connection connIndex=0 ",
+                "ERR Failed to serve tunnel connection error=\"timeout: no recent network activity\" connIndex=0 "
+                        + "event=0 ip=127.0.0.1\n",
+                "ERR Serve tunnel error error=\"timeout: no recent network activity\" connIndex=0 event=0 "
+                        + "ip=127.0.0.1\n",
+                "INF Retrying connection in up to 1s connIndex=0 event=0 ip=127.0.0.1\n",
+                "INF Registered tunnel connection connIndex=0 ");
+    }
+
+    @Test
     void refusedRegistrationExitsOneWithTheCause() throws Exception {
         InstantTransport transport = InstantTransport.refusing(new RegistrationRejectedException(
                 "Unauthorized: refedge rejected registration (mismatched tunnel secret)", Duration.ZERO, false));

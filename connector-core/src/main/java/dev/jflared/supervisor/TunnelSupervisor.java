@@ -3,7 +3,6 @@ package dev.jflared.supervisor;
 import static java.util.Objects.requireNonNull;
 
 import dev.jflared.config.GoDuration;
-import dev.jflared.config.TunnelCredentials;
 import dev.jflared.edge.EdgeAddress;
 import dev.jflared.edge.EdgeAddressPool;
 import dev.jflared.edge.EdgeDiscovery;
@@ -33,7 +32,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -151,7 +149,7 @@ public final class TunnelSupervisor implements ReadinessSource {
     // The grace period of the shutdown in progress, for connections that register while it runs.
     private Duration drainGrace;
 
-    private TunnelSupervisor(Builder builder) {
+    TunnelSupervisor(TunnelSupervisorBuilder builder) {
         this.registration = new RegistrationInfo(builder.credentials, builder.connectorId, builder.features,
                 builder.version, builder.arch, false, 0);
         this.haConnections = builder.haConnections;
@@ -182,9 +180,9 @@ public final class TunnelSupervisor implements ReadinessSource {
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
     }
 
-    /** A builder; see {@link Builder} for what is required. */
-    public static Builder builder() {
-        return new Builder();
+    /** A builder; see {@link TunnelSupervisorBuilder} for what is required. */
+    public static TunnelSupervisorBuilder builder() {
+        return new TunnelSupervisorBuilder();
     }
 
     /** The protocol connections start with: QUIC unless {@code --protocol http2} (or no QUIC transport). */
@@ -615,226 +613,5 @@ public final class TunnelSupervisor implements ReadinessSource {
             cause = cause.getCause();
         }
         return cause;
-    }
-
-    /**
-     * Builds a {@link TunnelSupervisor}. Required: {@link #credentials}, {@link #transports},
-     * {@link #eventLoopGroup}, {@link #services}, and one of {@link #edgeAddresses} or {@link #edgeDiscovery}.
-     */
-    public static final class Builder {
-
-        private TunnelCredentials credentials;
-        private UUID connectorId = UUID.randomUUID();
-        private int haConnections = DEFAULT_HA_CONNECTIONS;
-        private ProtocolChoice protocol = ProtocolChoice.AUTO;
-        private EdgeTransports transports;
-        private EdgeTrust trust;
-        private EdgeAddressPool pool;
-        private EdgeDiscovery discovery;
-        private EventLoopGroup group;
-        private int retries = ReconnectBackoff.DEFAULT_MAX_RETRIES;
-        private int maxEdgeAddrRetries = DEFAULT_MAX_EDGE_ADDR_RETRIES;
-        private Duration gracePeriod = DEFAULT_GRACE_PERIOD;
-        private Duration registrationTimeout = DEFAULT_REGISTRATION_TIMEOUT;
-        private Duration registrationInterval = REGISTRATION_INTERVAL;
-        private Clock clock = Clock.systemUTC();
-        private RandomGenerator random = new SplittableRandom();
-        private Timer timer;
-        private TunnelMetrics metrics;
-        private ConnectionServices services;
-        private final List<SupervisorListener> listeners = new ArrayList<>();
-        private List<String> features = RegistrationInfo.DEFAULT_FEATURES;
-        private String version = defaultVersion();
-        private String arch = Platform.osArch();
-
-        private Builder() {}
-
-        /** The tunnel's credentials. Required. */
-        public Builder credentials(TunnelCredentials credentials) {
-            this.credentials = requireNonNull(credentials, "credentials");
-            return this;
-        }
-
-        /** This connector's id, sent by every connection. Default: a random UUID. */
-        public Builder connectorId(UUID connectorId) {
-            this.connectorId = requireNonNull(connectorId, "connectorId");
-            return this;
-        }
-
-        /** How many connections to keep ({@code --ha-connections}), 1 to 256. Default 4. */
-        public Builder haConnections(int haConnections) {
-            if (haConnections < 1 || haConnections > 256) {
-                throw new IllegalArgumentException("haConnections must be in 1..256: " + haConnections);
-            }
-            this.haConnections = haConnections;
-            return this;
-        }
-
-        /** Which protocol to speak ({@code --protocol}). Default {@link ProtocolChoice#AUTO}. */
-        public Builder protocol(ProtocolChoice protocol) {
-            this.protocol = requireNonNull(protocol, "protocol");
-            return this;
-        }
-
-        /** The transports to connect with. Required; the initial protocol's must be among them. */
-        public Builder transports(EdgeTransports transports) {
-            this.transports = requireNonNull(transports, "transports");
-            return this;
-        }
-
-        /** The CAs the edge's certificate is checked against ({@code --cacert}). Default {@link EdgeTrust#standard()}. */
-        public Builder trust(EdgeTrust trust) {
-            this.trust = requireNonNull(trust, "trust");
-            return this;
-        }
-
-        /** Fixed edge addresses to use (for example from {@code --edge}); replaces {@link #edgeDiscovery}. */
-        public Builder edgeAddresses(EdgeAddressPool pool) {
-            this.pool = requireNonNull(pool, "pool");
-            this.discovery = null;
-            return this;
-        }
-
-        /** Finds the edge's addresses when the supervisor starts; replaces {@link #edgeAddresses}. */
-        public Builder edgeDiscovery(EdgeDiscovery discovery) {
-            this.discovery = requireNonNull(discovery, "discovery");
-            this.pool = null;
-            return this;
-        }
-
-        /** Where connections live; the supervisor's own work runs on one of its loops. Required. */
-        public Builder eventLoopGroup(EventLoopGroup group) {
-            this.group = requireNonNull(group, "group");
-            return this;
-        }
-
-        /** {@code --retries}: how far the backoff doubles, and when {@code auto} falls back. Default 5. */
-        public Builder retries(int retries) {
-            if (retries < 0) {
-                throw new IllegalArgumentException("retries must be >= 0: " + retries);
-            }
-            this.retries = retries;
-            return this;
-        }
-
-        /** {@code --max-edge-addr-retries}: failures to reach the edge before {@code auto} falls back. Default 8. */
-        public Builder maxEdgeAddrRetries(int maxEdgeAddrRetries) {
-            if (maxEdgeAddrRetries < 0) {
-                throw new IllegalArgumentException("maxEdgeAddrRetries must be >= 0: " + maxEdgeAddrRetries);
-            }
-            this.maxEdgeAddrRetries = maxEdgeAddrRetries;
-            return this;
-        }
-
-        /** {@code --grace-period} of {@link #shutdown()}. Default 30 s. */
-        public Builder gracePeriod(Duration gracePeriod) {
-            this.gracePeriod = nonNegative(gracePeriod, "gracePeriod");
-            return this;
-        }
-
-        /** How long a transport may take to dial and register. Default 20 s. */
-        public Builder registrationTimeout(Duration registrationTimeout) {
-            this.registrationTimeout = nonNegative(registrationTimeout, "registrationTimeout");
-            return this;
-        }
-
-        /** The pause between starting connections 1, 2, ... once connection 0 registered. Default 1 s. */
-        public Builder registrationInterval(Duration registrationInterval) {
-            this.registrationInterval = nonNegative(registrationInterval, "registrationInterval");
-            return this;
-        }
-
-        /** The clock of the backoff's grace period. Default the system UTC clock. */
-        public Builder clock(Clock clock) {
-            this.clock = requireNonNull(clock, "clock");
-            return this;
-        }
-
-        /** The random source of the backoff delays. Default a new {@link SplittableRandom}. */
-        public Builder random(RandomGenerator random) {
-            this.random = requireNonNull(random, "random");
-            return this;
-        }
-
-        /**
-         * Runs the backoff waits and the shutdown deadline; tests pass one they advance by hand. Default: a
-         * {@link HashedWheelTimer} of the supervisor's own, stopped when it terminates.
-         */
-        public Builder timer(Timer timer) {
-            this.timer = requireNonNull(timer, "timer");
-            return this;
-        }
-
-        /** Where connection metrics go ({@code cloudflared_tunnel_*}). Default none. */
-        public Builder metrics(TunnelMetrics metrics) {
-            this.metrics = requireNonNull(metrics, "metrics");
-            return this;
-        }
-
-        /** What every connection serves. Required. */
-        public Builder services(ConnectionServices services) {
-            this.services = requireNonNull(services, "services");
-            return this;
-        }
-
-        /** Adds a listener for connection events. None by default. */
-        public Builder listener(SupervisorListener listener) {
-            listeners.add(requireNonNull(listener, "listener"));
-            return this;
-        }
-
-        /** The features announced at registration. Default {@link RegistrationInfo#DEFAULT_FEATURES}. */
-        public Builder features(List<String> features) {
-            this.features = List.copyOf(features);
-            return this;
-        }
-
-        /** The version announced at registration. Default this jar's version, or {@code DEV}. */
-        public Builder version(String version) {
-            this.version = requireNonNull(version, "version");
-            return this;
-        }
-
-        /** The platform announced at registration. Default {@link Platform#osArch()}. */
-        public Builder arch(String arch) {
-            this.arch = requireNonNull(arch, "arch");
-            return this;
-        }
-
-        /**
-         * The supervisor, not yet started.
-         *
-         * @throws IllegalStateException when a required setting is missing, or the initial protocol's transport
-         *     is not among the transports
-         */
-        public TunnelSupervisor build() {
-            require(credentials, "credentials");
-            require(transports, "transports");
-            require(group, "eventLoopGroup");
-            require(services, "services");
-            if (pool == null && discovery == null) {
-                throw new IllegalStateException("edgeAddresses(...) or edgeDiscovery(...) must be set before build()");
-            }
-            return new TunnelSupervisor(this);
-        }
-
-        private static void require(Object value, String setter) {
-            if (value == null) {
-                throw new IllegalStateException(setter + "(...) must be set before build()");
-            }
-        }
-
-        private static Duration nonNegative(Duration value, String name) {
-            requireNonNull(value, name);
-            if (value.isNegative()) {
-                throw new IllegalArgumentException(name + " must not be negative: " + value);
-            }
-            return value;
-        }
-
-        private static String defaultVersion() {
-            String implementation = TunnelSupervisor.class.getPackage().getImplementationVersion();
-            return implementation != null ? implementation : "DEV";
-        }
     }
 }

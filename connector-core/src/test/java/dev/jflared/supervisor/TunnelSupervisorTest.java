@@ -83,7 +83,7 @@ class TunnelSupervisorTest {
         return addresses;
     }
 
-    private TunnelSupervisor.Builder builder(int haConnections, int edgeAddresses) throws UnknownHostException {
+    private TunnelSupervisorBuilder builder(int haConnections, int edgeAddresses) throws UnknownHostException {
         Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
         TunnelServices services = new TunnelServices(proxy, Orchestrator.builder()
                 .ingress(IngressParser.defaultIngress(OriginRequestConfig.DEFAULTS)).build());
@@ -374,7 +374,7 @@ class TunnelSupervisorTest {
 
     @Test
     void missingTransportForTheChosenProtocolIsRefusedAtBuild() throws Exception {
-        TunnelSupervisor.Builder onlyQuic = builder(1, 1).protocol(ProtocolChoice.HTTP2)
+        TunnelSupervisorBuilder onlyQuic = builder(1, 1).protocol(ProtocolChoice.HTTP2)
                 .transports(EdgeTransports.of(quic));
 
         assertThatThrownBy(onlyQuic::build).isInstanceOf(IllegalStateException.class)
