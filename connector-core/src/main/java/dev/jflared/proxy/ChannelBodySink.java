@@ -13,6 +13,9 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.HttpConversionUtil;
 import java.nio.channels.ClosedChannelException;
 
 /**
@@ -23,7 +26,10 @@ import java.nio.channels.ClosedChannelException;
  * <h2>Framing</h2>
  * {@link Framing#RAW} writes the chunks as they are and ends with a half-close of the output (a FIN);
  * {@link Framing#HTTP} writes {@code HttpContent}s and ends with a {@code LastHttpContent} carrying the trailers,
- * for a channel whose pipeline holds an HTTP encoder (HTTP/1.1 or Netty's HTTP/2-to-HTTP codec).
+ * for a channel whose pipeline holds an HTTP encoder (HTTP/1.1 or Netty's HTTP/2-to-HTTP codec);
+ * {@link Framing#HTTP2} writes {@code Http2DataFrame}s straight to an HTTP/2 stream channel (a child of
+ * {@code Http2MultiplexHandler}) and ends with {@code END_STREAM}: an empty DATA frame, or a trailing HEADERS frame
+ * carrying the trailers (names lower-cased, connection-specific ones dropped, as HTTP/2 requires).
  *
  * <h2>Ownership</h2>
  * A written chunk belongs to the channel; a closed channel releases it. {@link #abort} closes the channel.
@@ -58,7 +64,12 @@ public final class ChannelBodySink extends ChannelInboundHandlerAdapter implemen
             chunk.release();
             return;
         }
-        channel.write(framing == Framing.HTTP ? new DefaultHttpContent(chunk) : chunk, channel.voidPromise());
+        Object message = switch (framing) {
+            case RAW -> chunk;
+            case HTTP -> new DefaultHttpContent(chunk);
+            case HTTP2 -> new DefaultHttp2DataFrame(chunk);
+        };
+        channel.write(message, channel.voidPromise());
     }
 
     @Override
@@ -77,6 +88,11 @@ public final class ChannelBodySink extends ChannelInboundHandlerAdapter implemen
             LastHttpContent last = trailers.isEmpty()
                     ? LastHttpContent.EMPTY_LAST_CONTENT
                     : new DefaultLastHttpContent(Unpooled.EMPTY_BUFFER, trailers);
+            channel.writeAndFlush(last, channel.voidPromise());
+        } else if (framing == Framing.HTTP2) {
+            Object last = trailers.isEmpty()
+                    ? new DefaultHttp2DataFrame(true)
+                    : new DefaultHttp2HeadersFrame(HttpConversionUtil.toHttp2Headers(trailers, true), true);
             channel.writeAndFlush(last, channel.voidPromise());
         } else if (channel instanceof DuplexChannel duplex) {
             channel.flush();
@@ -131,6 +147,8 @@ public final class ChannelBodySink extends ChannelInboundHandlerAdapter implemen
         /** Bytes as they are; the end is a half-close of the output. */
         RAW,
         /** {@code HttpContent}s; the end is a {@code LastHttpContent} with the trailers. */
-        HTTP
+        HTTP,
+        /** {@code Http2DataFrame}s on an HTTP/2 stream channel; the end is END_STREAM, with trailers if any. */
+        HTTP2
     }
 }
