@@ -198,6 +198,28 @@ class TlsAndHttp2OriginTest {
     }
 
     @Test
+    void http2OriginTrailersPassThrough() {
+        try (TestOrigin origin = TestOrigin.http2(servers, null, () -> new SimpleChannelInboundHandler<FullHttpRequest>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                ctx.write(new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK));
+                io.netty.handler.codec.http.LastHttpContent last = new io.netty.handler.codec.http
+                        .DefaultLastHttpContent(Unpooled.copiedBuffer("grpc body", StandardCharsets.UTF_8));
+                last.trailingHeaders().set("grpc-status", "0");
+                ctx.writeAndFlush(last);
+            }
+        })) {
+
+            TestResponder responder = get(origin.url("http"),
+                    Ingresses.config(Optional.empty(), Optional.empty(), Optional.empty(), false, true));
+
+            assertThat(responder.body()).isEqualTo("grpc body");
+            assertThat(responder.trailers.join().get("grpc-status")).isEqualTo("0");
+        }
+    }
+
+    @Test
     void anOriginThatNeverFinishesTheHandshakeFailsAfterTlsTimeout() {
         Channel silent = new ServerBootstrap().group(servers).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInboundHandlerAdapter() {
