@@ -49,9 +49,9 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * What one {@code ConnectRequest} may cost: it carries a URL and the request headers, which HTTP servers commonly
-     * bound well below 1 MiB; one segment, as every edge message seen (golden/README.md).
+     * bound well below 1 MiB. Every edge message seen had one segment (golden/README.md); a few are allowed.
      */
-    static final CapnpLimits CONNECT_REQUEST_LIMITS = new CapnpLimits(1, 1 << 20, 1 << 18, 16);
+    static final CapnpLimits CONNECT_REQUEST_LIMITS = new CapnpLimits(16, 1 << 20, 1 << 18, 16);
 
     private static final Logger logger = LoggerFactory.getLogger(DataStreamHandler.class);
     private static final String HEADER_PREFIX = "HttpHeader:";
@@ -96,7 +96,7 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
         logger.atDebug().addKeyValue("connIndex", connIndex).addKeyValue("streamID", head.streamId)
                 .addKeyValue("requestId", request.requestId())
                 .log("{} {} {}", request.kind(), request.method(), request.destination());
-        proxy.proxy(request, new QuicStreamResponder(stream, request.requestId()));
+        proxy.proxy(request, new QuicStreamResponder(stream, request.kind(), request.requestId()));
     }
 
     @Override

@@ -268,7 +268,9 @@ class QuicEdgeTransportTest {
     void malformedConnectRequestResetsOnlyItsStream() throws Exception {
         EdgeConnection connection = connect(SECRET);
         QuicChannel edgeSide = edge.takeConnection();
-        byte[] garbage = {0x0A, 0x36, (byte) 0xCD, 0x12, (byte) 0xA1, 0x3E, '0', '1', 9, 0, 0, 0, 1, 0, 0, 0};
+        // A frame that claims 65536 segments: over the ConnectRequest limit, so it fails at once.
+        byte[] garbage = {0x0A, 0x36, (byte) 0xCD, 0x12, (byte) 0xA1, 0x3E, '0', '1', (byte) 0xFF, (byte) 0xFF, 0, 0,
+            1, 0, 0, 0};
 
         LoopbackEdge.Exchange broken = LoopbackEdge.openStream(edgeSide, Unpooled.wrappedBuffer(garbage), false);
         LoopbackEdge.Answer fine = LoopbackEdge.openDataStream(edgeSide, http("GET", "/hello", List.of()),
