@@ -94,8 +94,9 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
         pipeline.remove(DECODER);
         TunnelRequest request = head.toTunnelRequest(stream, body);
         logger.atDebug().addKeyValue("connIndex", connIndex).addKeyValue("streamID", head.streamId)
-                .addKeyValue("requestId", request.requestId())
-                .log("{} {} {}", request.kind(), request.method(), request.destination());
+                .addKeyValue("requestId", request.requestId()).addKeyValue("type", request.kind())
+                .addKeyValue("method", request.method()).addKeyValue("dest", request.destination())
+                .log("data stream request");
         proxy.proxy(request, new QuicStreamResponder(stream, request.kind(), request.requestId()));
     }
 
@@ -121,7 +122,7 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
 
     private void reset(Channel stream, String reason) {
         logger.atDebug().addKeyValue("connIndex", connIndex).addKeyValue("streamID", QuicStreams.streamId(stream))
-                .log("resetting data stream: {}", reason);
+                .addKeyValue("reason", reason).log("resetting data stream");
         QuicStreams.reset(stream);
     }
 
