@@ -16,6 +16,7 @@ import dev.jflared.proxy.BodyPump;
 import dev.jflared.proxy.BodySink;
 import dev.jflared.proxy.OriginProxy;
 import dev.jflared.proxy.ResponseHead;
+import dev.jflared.rpc.RpcTimeoutException;
 import dev.jflared.rpc.schema.ConnectRequest;
 import dev.jflared.rpc.schema.ConnectionType;
 import dev.jflared.rpc.schema.Metadata;
@@ -53,6 +54,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -193,6 +195,23 @@ class QuicEdgeTransportTest {
                 .isInstanceOf(RegistrationRejectedException.class)
                 .hasMessageContaining("Unauthorized: loopback edge rejected registration");
         assertThat(((RegistrationRejectedException) future.handle((v, e) -> e).join()).shouldRetry()).isFalse();
+    }
+
+    @Test
+    void registrationThatGetsNoAnswerTimesOutAndClosesTheConnection() throws Exception {
+        edge.silent = true;
+        EdgeConnectRequest request = request(SECRET);
+        EdgeConnectRequest impatient = new EdgeConnectRequest(request.connIndex(), request.address(),
+                request.trust(), request.registration(), request.services(), request.eventLoopGroup(),
+                Duration.ofSeconds(1));
+
+        CompletableFuture<EdgeConnection> future = new QuicEdgeTransport().connect(impatient);
+
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfAny(TimeoutException.class, RpcTimeoutException.class);
+        QuicChannel edgeSide = edge.takeConnection();
+        edgeSide.closeFuture().await(10, TimeUnit.SECONDS);
+        assertThat(edgeSide.isActive()).isFalse();
     }
 
     @Test
