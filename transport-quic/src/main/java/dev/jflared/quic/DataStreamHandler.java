@@ -49,9 +49,9 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
 
     /**
      * What one {@code ConnectRequest} may cost: it carries a URL and the request headers, which HTTP servers commonly
-     * bound well below 1 MiB; one segment, as every edge message seen (golden/README.md).
+     * bound well below 1 MiB. Every edge message seen had one segment (golden/README.md); a few are allowed.
      */
-    static final CapnpLimits CONNECT_REQUEST_LIMITS = new CapnpLimits(1, 1 << 20, 1 << 18, 16);
+    static final CapnpLimits CONNECT_REQUEST_LIMITS = new CapnpLimits(16, 1 << 20, 1 << 18, 16);
 
     private static final Logger logger = LoggerFactory.getLogger(DataStreamHandler.class);
     private static final String HEADER_PREFIX = "HttpHeader:";
@@ -94,9 +94,10 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
         pipeline.remove(DECODER);
         TunnelRequest request = head.toTunnelRequest(stream, body);
         logger.atDebug().addKeyValue("connIndex", connIndex).addKeyValue("streamID", head.streamId)
-                .addKeyValue("requestId", request.requestId())
-                .log("{} {} {}", request.kind(), request.method(), request.destination());
-        proxy.proxy(request, new QuicStreamResponder(stream, request.requestId()));
+                .addKeyValue("requestId", request.requestId()).addKeyValue("type", request.kind())
+                .addKeyValue("method", request.method()).addKeyValue("dest", request.destination())
+                .log("data stream request");
+        proxy.proxy(request, new QuicStreamResponder(stream, request.kind(), request.requestId()));
     }
 
     @Override
@@ -121,7 +122,7 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
 
     private void reset(Channel stream, String reason) {
         logger.atDebug().addKeyValue("connIndex", connIndex).addKeyValue("streamID", QuicStreams.streamId(stream))
-                .log("resetting data stream: {}", reason);
+                .addKeyValue("reason", reason).log("resetting data stream");
         QuicStreams.reset(stream);
     }
 

@@ -78,7 +78,7 @@ final class EdgeStreamClassifier extends ByteToMessageDecoder {
                 classified = true;
                 logger.atWarn().addKeyValue("connIndex", connIndex)
                         .addKeyValue("streamID", QuicStreams.streamId(stream))
-                        .log("resetting a stream with an unknown signature {}", hex(in));
+                        .addKeyValue("signature", hex(in)).log("resetting a stream with an unknown signature");
                 in.skipBytes(in.readableBytes());
                 QuicStreams.reset(stream);
             }

@@ -25,8 +25,8 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ByteBuf datagram) {
-            logger.debug("{} dropping a {}-byte datagram: datagrams are not supported yet", ctx.channel(),
-                    datagram.readableBytes());
+            logger.atDebug().addKeyValue("bytes", datagram.readableBytes())
+                    .log("dropping a datagram: datagrams are not supported yet");
             datagram.release();
             return;
         }
@@ -45,7 +45,7 @@ final class QuicConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        logger.debug("{} QUIC connection failed", ctx.channel(), cause);
+        logger.atDebug().setCause(cause).addKeyValue("channel", ctx.channel()).log("QUIC connection failed");
         if (failure == null) {
             failure = cause;
         }

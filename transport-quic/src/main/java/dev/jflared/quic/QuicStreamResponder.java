@@ -2,6 +2,7 @@ package dev.jflared.quic;
 
 import dev.jflared.proxy.BodySink;
 import dev.jflared.proxy.ResponseHead;
+import dev.jflared.proxy.TunnelRequest;
 import dev.jflared.proxy.TunnelResponder;
 import dev.jflared.rpc.framing.CapnpFrameEncoder;
 import dev.jflared.rpc.schema.ConnectResponse;
@@ -20,9 +21,10 @@ import java.util.Map;
  * request_server_stream.go}; golden {@code data1.cfd2edge}). Event-loop confined to the stream's loop.
  *
  * <h2>Head</h2>
- * {@code HttpStatus} first, then one {@code HttpHeader:<Name>} entry per header value in the origin's order. A
- * websocket's {@code 101} goes as it is (golden {@code data3.cfd2edge}). {@link #fail} sends cloudflared's
- * {@code WriteErrorResponse}: {@code error} = the cause's message and {@code HttpStatus=502}, then ends the stream.
+ * {@code HttpStatus} first, then one {@code HttpHeader:<Name>} entry per header value in the origin's order, names
+ * in Go's canonical form. A websocket's {@code 101} goes as it is (golden {@code data3.cfd2edge}); a tcp stream is
+ * acknowledged with no metadata. {@link #fail} sends cloudflared's {@code WriteErrorResponse}: {@code error} = the
+ * cause's message and {@code HttpStatus=502} (for tcp the error alone), then ends the stream.
  *
  * <h2>Body</h2>
  * Raw bytes through a {@link QuicStreamBodySink}, ended with a FIN; trailers are dropped (see there).
@@ -36,19 +38,24 @@ final class QuicStreamResponder implements TunnelResponder {
     private static final String TOKEN_SYMBOLS = "!#$%&'*+-.^_`|~";
 
     private final Channel stream;
+    private final TunnelRequest.Kind kind;
     private final String requestId;
 
-    QuicStreamResponder(Channel stream, String requestId) {
+    QuicStreamResponder(Channel stream, TunnelRequest.Kind kind, String requestId) {
         this.stream = stream;
+        this.kind = kind;
         this.requestId = requestId;
     }
 
     @Override
     public BodySink respond(ResponseHead head) {
         List<Metadata> metadata = new ArrayList<>(head.headers().size() + 1);
-        metadata.add(new Metadata("HttpStatus", Integer.toString(head.status())));
-        for (Map.Entry<String, String> header : head.headers()) {
-            metadata.add(new Metadata("HttpHeader:" + canonicalName(header.getKey()), header.getValue()));
+        // A tcp stream is acknowledged with no metadata (cloudflared's AckConnection without tracing).
+        if (kind != TunnelRequest.Kind.TCP) {
+            metadata.add(new Metadata("HttpStatus", Integer.toString(head.status())));
+            for (Map.Entry<String, String> header : head.headers()) {
+                metadata.add(new Metadata("HttpHeader:" + canonicalName(header.getKey()), header.getValue()));
+            }
         }
         stream.writeAndFlush(encode(stream.alloc(), ConnectResponse.ok(metadata)), stream.voidPromise());
         return QuicStreamBodySink.install(stream, requestId);
@@ -57,7 +64,10 @@ final class QuicStreamResponder implements TunnelResponder {
     @Override
     public void fail(Throwable cause) {
         String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
-        ConnectResponse response = ConnectResponse.failed(message, List.of(new Metadata("HttpStatus", BAD_GATEWAY)));
+        // http and websocket go through cloudflared's WriteErrorResponse; a tcp failure carries the error alone.
+        List<Metadata> metadata = kind == TunnelRequest.Kind.TCP ? List.of()
+                : List.of(new Metadata("HttpStatus", BAD_GATEWAY));
+        ConnectResponse response = ConnectResponse.failed(message, metadata);
         QuicStreams.writeLastAndClose(stream, encode(stream.alloc(), response));
     }
 

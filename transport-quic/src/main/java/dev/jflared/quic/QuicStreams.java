@@ -14,8 +14,8 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 final class QuicStreams {
 
     /**
-     * The application error code of our stream resets. cloudflared ends a stream it cannot serve by closing it; quic-go
-     * then cancels what is left with code 0, so the edge sees the same code from us.
+     * The application error code of our stream resets: cloudflared resets a stream that failed with
+     * {@code quicStream.CancelWrite(0)} ({@code connection/quic_connection.go}).
      */
     static final int RESET_CODE = 0;
 

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.jflared.proxy.OriginProxy;
 import dev.jflared.proxy.TunnelRequest;
 import dev.jflared.rpc.framing.CapnpFrameDecoder;
+import dev.jflared.rpc.framing.CapnpFrameEncoder;
 import dev.jflared.rpc.framing.CapnpMessage;
+import dev.jflared.rpc.schema.ConnectRequest;
 import dev.jflared.rpc.schema.ConnectResponse;
+import dev.jflared.rpc.schema.ConnectionType;
 import dev.jflared.rpc.schema.Metadata;
+import dev.jflared.rpc.schema.QuicStreamSignatures;
 import dev.jflared.testing.Golden;
 import dev.jflared.transport.CloudflaredRpcService;
 import io.netty.buffer.ByteBuf;
@@ -16,6 +20,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -128,6 +133,28 @@ class DataStreamHandlerTest {
     }
 
     @Test
+    void tcpStreamCarriesRawBytesAndIsAcknowledgedWithoutMetadata() {
+        start((request, body, responder) -> TestOrigins.respond(responder, 200, new DefaultHttpHeaders(), body));
+        ByteBuf request = Unpooled.buffer();
+        QuicStreamSignatures.writeDataStreamPreamble(request);
+        CapnpFrameEncoder.writeFrame(new ConnectRequest("10.0.0.5:22", ConnectionType.TCP,
+                List.of(new Metadata("HttpHeader:Cf-Ray", "tcp-ray"))).toMessage().getSegmentsForOutput(), request);
+        request.writeBytes("SSH-2.0-client".getBytes(StandardCharsets.US_ASCII));
+
+        stream.writeInbound(request);
+        finRequest();
+        Response response = response();
+
+        assertThat(seen.get().kind()).isEqualTo(TunnelRequest.Kind.TCP);
+        assertThat(seen.get().destination()).isEqualTo("10.0.0.5:22");
+        assertThat(seen.get().method()).isEmpty();
+        assertThat(seen.get().pathAndQuery()).isEmpty();
+        assertThat(seen.get().requestId()).isEqualTo("tcp-ray");
+        assertThat(response.head).isEqualTo(ConnectResponse.ok(List.of()));
+        assertThat(new String(response.body, StandardCharsets.US_ASCII)).isEqualTo("SSH-2.0-client");
+    }
+
+    @Test
     void originFailureIsAnsweredWithErrorAnd502() {
         start((request, body, responder) -> responder.fail(new IllegalStateException("origin down")));
 
@@ -146,7 +173,7 @@ class DataStreamHandlerTest {
         start((request, body, responder) -> TestOrigins.respond(responder, 200, new DefaultHttpHeaders(), body));
         byte[] golden = Golden.bytes(RAW + "data1.edge2cfd.bin");
         byte[] broken = Arrays.copyOf(golden, golden.length);
-        broken[8] = 5;   // the frame claims six segments that are not there
+        broken[8] = (byte) 0xFF;   // the frame claims 256 segments, over the ConnectRequest limit
 
         stream.writeInbound(Unpooled.wrappedBuffer(broken));
         stream.runPendingTasks();
@@ -224,7 +251,7 @@ class DataStreamHandlerTest {
         try {
             return ConnectResponse.read(Serialize.read(ByteBuffer.wrap(
                     Golden.bytes(SPLIT + name + ".cfd2edge.msg.bin"))));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new AssertionError(e);
         }
     }

@@ -69,6 +69,8 @@ final class LoopbackEdge implements AutoCloseable {
     final BlockingQueue<RegisterConnectionParams> registrations = new LinkedBlockingQueue<>();
     final BlockingQueue<String> localConfigurations = new LinkedBlockingQueue<>();
     final BlockingQueue<String> unregistrations = new LinkedBlockingQueue<>();
+    /** When set, registrations are recorded but never answered. */
+    volatile boolean silent;
 
     private LoopbackEdge(EventLoopGroup group, IssuedCertificate certificate, byte[] expectedSecret)
             throws InterruptedException {
@@ -192,6 +194,9 @@ final class LoopbackEdge implements AutoCloseable {
     private CompletableFuture<Void> register(RpcCall call) {
         RegisterConnectionParams params = RegisterConnectionParams.read(call.params());
         registrations.add(params);
+        if (silent) {
+            return new CompletableFuture<>();
+        }
         TunnelAuth expected = new TunnelAuth(params.auth().accountTag(), expectedSecret);
         ConnectionResponse response = expected.equals(params.auth())
                 ? new ConnectionDetails(UUID.randomUUID(), LOCATION, false)

@@ -16,6 +16,7 @@ import dev.jflared.proxy.BodyPump;
 import dev.jflared.proxy.BodySink;
 import dev.jflared.proxy.OriginProxy;
 import dev.jflared.proxy.ResponseHead;
+import dev.jflared.rpc.RpcTimeoutException;
 import dev.jflared.rpc.schema.ConnectRequest;
 import dev.jflared.rpc.schema.ConnectionType;
 import dev.jflared.rpc.schema.Metadata;
@@ -53,6 +54,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -196,6 +198,23 @@ class QuicEdgeTransportTest {
     }
 
     @Test
+    void registrationThatGetsNoAnswerTimesOutAndClosesTheConnection() throws Exception {
+        edge.silent = true;
+        EdgeConnectRequest request = request(SECRET);
+        EdgeConnectRequest impatient = new EdgeConnectRequest(request.connIndex(), request.address(),
+                request.trust(), request.registration(), request.services(), request.eventLoopGroup(),
+                Duration.ofSeconds(1));
+
+        CompletableFuture<EdgeConnection> future = new QuicEdgeTransport().connect(impatient);
+
+        assertThatThrownBy(() -> future.get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfAny(TimeoutException.class, RpcTimeoutException.class);
+        QuicChannel edgeSide = edge.takeConnection();
+        edgeSide.closeFuture().await(10, TimeUnit.SECONDS);
+        assertThat(edgeSide.isActive()).isFalse();
+    }
+
+    @Test
     void getAndPostReachTheHttpOrigin() throws Exception {
         connect(SECRET);
         QuicChannel edgeSide = edge.takeConnection();
@@ -268,7 +287,9 @@ class QuicEdgeTransportTest {
     void malformedConnectRequestResetsOnlyItsStream() throws Exception {
         EdgeConnection connection = connect(SECRET);
         QuicChannel edgeSide = edge.takeConnection();
-        byte[] garbage = {0x0A, 0x36, (byte) 0xCD, 0x12, (byte) 0xA1, 0x3E, '0', '1', 9, 0, 0, 0, 1, 0, 0, 0};
+        // A frame that claims 65536 segments: over the ConnectRequest limit, so it fails at once.
+        byte[] garbage = {0x0A, 0x36, (byte) 0xCD, 0x12, (byte) 0xA1, 0x3E, '0', '1', (byte) 0xFF, (byte) 0xFF, 0, 0,
+            1, 0, 0, 0};
 
         LoopbackEdge.Exchange broken = LoopbackEdge.openStream(edgeSide, Unpooled.wrappedBuffer(garbage), false);
         LoopbackEdge.Answer fine = LoopbackEdge.openDataStream(edgeSide, http("GET", "/hello", List.of()),
