@@ -16,6 +16,7 @@ import dev.jflared.edge.EdgeTrust;
 import dev.jflared.edge.EdgeTrustException;
 import dev.jflared.ingress.Ingress;
 import dev.jflared.ingress.IngressParser;
+import dev.jflared.ingress.OriginRequestConfig;
 import dev.jflared.metrics.CloudflaredMetrics;
 import dev.jflared.metrics.MetricRegistry;
 import dev.jflared.metrics.MetricsServer;
@@ -156,6 +157,8 @@ final class RunCommand implements Callable<Integer> {
         Orchestrator orchestrator = Orchestrator.builder()
                 .ingress(ingress)
                 .warpRouting(config.warpRouting())
+                .originRequestDefaults(config.ingress().isEmpty() ? ingress.catchAll().originRequest()
+                        : config.originRequest().applyTo(OriginRequestConfig.DEFAULTS))
                 .configurationFlags(ConfigurationFlags.from(settings))
                 .metrics(metrics.orchestration())
                 .build();

@@ -2,6 +2,7 @@ package dev.jflared.cli;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 /**
@@ -27,13 +28,19 @@ interface StopSignals {
         return handler -> {
             AtomicBoolean received = new AtomicBoolean();
             for (String name : new String[] {"INT", "TERM"}) {
-                Signal.handle(new Signal(name), signal -> {
-                    if (received.compareAndSet(false, true)) {
-                        handler.accept(goName(signal.getName()));
-                    } else {
-                        Runtime.getRuntime().halt(128 + signal.getNumber());
-                    }
-                });
+                try {
+                    Signal.handle(new Signal(name), signal -> {
+                        if (received.compareAndSet(false, true)) {
+                            handler.accept(goName(signal.getName()));
+                        } else {
+                            Runtime.getRuntime().halt(128 + signal.getNumber());
+                        }
+                    });
+                } catch (IllegalArgumentException e) {
+                    // The JVM keeps the signal (-Xrs, or an agent owns it): it then ends the process its own way.
+                    LoggerFactory.getLogger(StopSignals.class).atWarn().setCause(e).addKeyValue("signal", name)
+                            .log("Cannot handle the signal; it will stop the process without a graceful shutdown");
+                }
             }
         };
     }

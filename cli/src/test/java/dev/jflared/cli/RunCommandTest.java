@@ -11,6 +11,10 @@ import dev.jflared.transport.RegistrationRejectedException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +97,7 @@ class RunCommandTest {
         CompletableFuture<Integer> exit = start(transport, runArgs());
         EdgeConnectRequest request = transport.requests.poll(20, TimeUnit.SECONDS);
         assertThat(request).as("a connect attempt").isNotNull();
+        String config = get(metricsAddress(), "/config");
         stopHandler.get(20, TimeUnit.SECONDS).accept("interrupt");
 
         assertThat(exit.get(30, TimeUnit.SECONDS)).isZero();
@@ -118,6 +125,23 @@ class RunCommandTest {
                 + "\"metrics\":\"127.0.0.1:0\",\"no-autoupdate\":\"true\",\"protocol\":\"quic\"},\"ingress\":[{"
                 + "\"service\":\"http://127.0.0.1:8091\",\"originRequest\":{}}],\"warp-routing\":{}}");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+        assertThat(config).startsWith("{\"version\":-1,\"config\":{\"ingress\":[{\"hostname\":\"\",\"path\":null,"
+                + "\"service\":\"http://127.0.0.1:8091\"");
+    }
+
+    /** The metrics server's address, from its start-up line (it is logged before the first connect attempt). */
+    private String metricsAddress() {
+        Matcher matcher = Pattern.compile("Starting metrics server on (\\S+)/metrics").matcher(logText());
+        assertThat(matcher.find()).as("the metrics server's start-up line").isTrue();
+        return matcher.group(1);
+    }
+
+    private static String get(String address, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://" + address + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET " + path).isEqualTo(200);
+        return response.body();
     }
 
     @Test

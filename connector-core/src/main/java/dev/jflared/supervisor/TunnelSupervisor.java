@@ -155,8 +155,9 @@ public final class TunnelSupervisor implements ReadinessSource {
         this.haConnections = builder.haConnections;
         this.protocolChoice = builder.protocol;
         this.transports = builder.transports;
+        // Under auto without the QUIC module, HTTP/2 is all there is; with neither, the error names QUIC's.
         this.initialProtocol = protocolChoice == ProtocolChoice.AUTO && transports.find(Protocol.QUIC).isEmpty()
-                ? Protocol.HTTP2 : protocolChoice.initial();
+                && transports.find(Protocol.HTTP2).isPresent() ? Protocol.HTTP2 : protocolChoice.initial();
         transports.require(initialProtocol);
         this.trust = builder.trust != null ? builder.trust : EdgeTrust.standard();
         this.staticPool = builder.pool;
