@@ -27,7 +27,7 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "tunnel",
         mixinStandardHelpOptions = true,
-        subcommands = IngressCommand.class,
+        subcommands = {IngressCommand.class, RunCommand.class, ReadyCommand.class},
         description = "Use Cloudflare Tunnel to expose private services to the Internet or to Cloudflare "
                 + "connected private users.")
 final class TunnelCommand implements Callable<Integer> {

@@ -21,6 +21,12 @@ import io.netty.handler.codec.http.HttpHeaders;
  * codecs write, so no copy is made on the hot path. The proxy never changes the instance it is given: it copies
  * before rewriting. {@code Host} is carried by {@link #host()}, not in the headers.
  *
+ * <h2>Body</h2>
+ * As in cloudflared, an http request has a body only when its headers say so: a {@code Content-Length} other than
+ * 0, or {@code Transfer-Encoding: chunked}. A transport that cannot know the length (an HTTP/2 request with DATA
+ * and no length) adds {@code Transfer-Encoding: chunked}. The body of a request without one is still read to its
+ * end and dropped. For websocket and tcp the body is the eyeball's byte stream.
+ *
  * <h2>Threads</h2>
  * Everything about a request happens on {@link #eventLoop()}: the edge stream's loop. Origin connections for it
  * are created and pooled on that same loop, so no byte crosses threads.

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@link #register} fails with {@link RegistrationRejectedException} when the edge answers with a
  * {@code ConnectionError}, and with the {@link dev.jflared.rpc.RpcException} of the call otherwise (a timeout, the
  * stream closing); either way the RPC connection is shut down first ({@code release}, {@code abort}), closing the
- * stream, as cloudflared's deferred {@code Close()} does. A failed {@code updateLocalConfiguration} is logged and does not fail the registration, as in
- * cloudflared. {@link #unregister} never fails.
+ * stream, as cloudflared's deferred {@code Close()} does. A failed {@code updateLocalConfiguration} is logged and does
+ * not fail the registration, as in cloudflared. {@link #unregister} never fails.
  *
  * <h2>Threads</h2>
  * Callable from any thread; futures complete on the control stream's event loop.

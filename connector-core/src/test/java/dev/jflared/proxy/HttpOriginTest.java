@@ -404,9 +404,54 @@ class HttpOriginTest {
 
             assertThat(responder.failure.join()).isInstanceOf(OriginUnreachableException.class)
                     .hasMessageContaining("Unable to reach the origin service");
+            // The request is finished right after the failure goes out, in the same task on the loop: let it end.
+            loop.submit(() -> { }).syncUninterruptibly();
             assertThat(errors).hasValue(1);
             assertThat(finishedOnce).succeedsWithin(Duration.ofSeconds(5));
             assertThat(finished).hasValue(1);
+        }
+    }
+
+    @Test
+    void anOriginWhoseBacklogIsFullFailsAfterConnectTimeout() throws Exception {
+        // A listener that never accepts: once its accept queue is full the kernel drops further SYNs, so a
+        // connect neither succeeds nor is refused (loopback only; no unroutable address needed).
+        try (java.net.ServerSocket listener = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getLoopbackAddress())) {
+            java.util.List<java.net.Socket> fillers = new java.util.ArrayList<>();
+            try {
+                boolean full = false;
+                for (int i = 0; i < 16 && !full; i++) {
+                    java.net.Socket socket = new java.net.Socket();
+                    fillers.add(socket);
+                    try {
+                        socket.connect(listener.getLocalSocketAddress(), 300);
+                    } catch (java.net.SocketTimeoutException e) {
+                        full = true;
+                    }
+                }
+                org.junit.jupiter.api.Assumptions.assumeTrue(full, "this kernel does not drop SYNs on a full backlog");
+                OriginRequestConfig d = OriginRequestConfig.DEFAULTS;
+                OriginRequestConfig quick = new OriginRequestConfig(java.time.Duration.ofMillis(300), d.tlsTimeout(),
+                        d.tcpKeepAlive(), d.noHappyEyeballs(), d.keepAliveConnections(), d.keepAliveTimeout(),
+                        d.httpHostHeader(), d.originServerName(), d.matchSniToHost(), d.caPool(), d.noTlsVerify(),
+                        d.disableChunkedEncoding(), d.bastionMode(), d.proxyAddress(), d.proxyPort(), d.proxyType(),
+                        d.ipRules(), d.http2Origin(), d.access());
+                String url = "http://127.0.0.1:" + listener.getLocalPort();
+                try (OriginProxy proxy = OriginProxy.builder()
+                        .ingress(() -> Ingresses.single(Ingresses.http(url), quick)).build()) {
+
+                    TestResponder responder = send(proxy, get("/"));
+
+                    assertThat(responder.failure.get(10, TimeUnit.SECONDS))
+                            .isInstanceOf(OriginUnreachableException.class)
+                            .hasCauseInstanceOf(io.netty.channel.ConnectTimeoutException.class);
+                }
+            } finally {
+                for (java.net.Socket socket : fillers) {
+                    socket.close();
+                }
+            }
         }
     }
 

@@ -152,6 +152,29 @@ class TlsAndHttp2OriginTest {
     }
 
     @Test
+    void matchSniToHostSendsAndVerifiesTheRequestsHost() throws Exception {
+        try (TestOrigin origin = TestOrigin.https1(servers, serverTls(named, false), TlsAndHttp2OriginTest::protocolEcho)) {
+            OriginRequestConfig d = trusting(named, Optional.empty(), false);
+            OriginRequestConfig matching = new OriginRequestConfig(d.connectTimeout(), d.tlsTimeout(),
+                    d.tcpKeepAlive(), d.noHappyEyeballs(), d.keepAliveConnections(), d.keepAliveTimeout(),
+                    d.httpHostHeader(), d.originServerName(), true, d.caPool(), d.noTlsVerify(),
+                    d.disableChunkedEncoding(), d.bastionMode(), d.proxyAddress(), d.proxyPort(), d.proxyType(),
+                    d.ipRules(), d.http2Origin(), d.access());
+            String url = origin.url("https");
+            try (OriginProxy proxy = OriginProxy.builder()
+                    .ingress(() -> Ingresses.single(Ingresses.http(url), matching)).build()) {
+                TestResponder responder = TestResponder.fast(loop);
+
+                proxy.proxy(new TunnelRequest(TunnelRequest.Kind.HTTP, "https://origin.test/", "GET",
+                        "origin.test", "/", new DefaultHttpHeaders(), "sni", loop, BodySource.empty()), responder);
+
+                responder.trailers.get(10, TimeUnit.SECONDS);
+                assertThat(responder.body()).isEqualTo("h1 origin.test");
+            }
+        }
+    }
+
+    @Test
     void http2OriginOverTlsNegotiatesH2() throws Exception {
         try (TestOrigin origin = TestOrigin.http2(servers, serverTls(localhost, true), TlsAndHttp2OriginTest::protocolEcho)) {
 
@@ -171,6 +194,28 @@ class TlsAndHttp2OriginTest {
 
             assertThat(responder.status()).isEqualTo(200);
             assertThat(responder.body()).isEqualTo("h2 app.example.com");
+        }
+    }
+
+    @Test
+    void http2OriginTrailersPassThrough() {
+        try (TestOrigin origin = TestOrigin.http2(servers, null, () -> new SimpleChannelInboundHandler<FullHttpRequest>() {
+            @Override
+            protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+                ctx.write(new io.netty.handler.codec.http.DefaultHttpResponse(HttpVersion.HTTP_1_1,
+                        HttpResponseStatus.OK));
+                io.netty.handler.codec.http.LastHttpContent last = new io.netty.handler.codec.http
+                        .DefaultLastHttpContent(Unpooled.copiedBuffer("grpc body", StandardCharsets.UTF_8));
+                last.trailingHeaders().set("grpc-status", "0");
+                ctx.writeAndFlush(last);
+            }
+        })) {
+
+            TestResponder responder = get(origin.url("http"),
+                    Ingresses.config(Optional.empty(), Optional.empty(), Optional.empty(), false, true));
+
+            assertThat(responder.body()).isEqualTo("grpc body");
+            assertThat(responder.trailers.join().get("grpc-status")).isEqualTo("0");
         }
     }
 

@@ -50,8 +50,8 @@ public final class HelloWorldOrigin {
     /** Serves {@code call}. Event-loop only. */
     public void serve(ProxiedRequest call) {
         switch (call.request().path()) {
-            case "/uptime" -> text(call, "application/json", uptimeJson());
-            case "/_health" -> text(call, "text/plain; charset=utf-8", "ok");
+            case "/uptime" -> drainThenText(call, "application/json", uptimeJson());
+            case "/_health" -> drainThenText(call, "text/plain; charset=utf-8", "ok");
             case "/sse" -> serverSentEvents(call);
             case "/ws" -> websocketEcho(call);
             default -> page(call);
@@ -63,8 +63,13 @@ public final class HelloWorldOrigin {
         return "{\"startTime\":\"" + startTime + "\",\"uptime\":\"" + GoDuration.format(uptime) + "\"}";
     }
 
-    private static void text(ProxiedRequest call, String contentType, String body) {
+    private static void drainThenText(ProxiedRequest call, String contentType, String body) {
         BodyDrain.drain(call.request().body());
+        text(call, contentType, body);
+    }
+
+    /** Answers {@code body} in one piece; the request body must have been consumed already. */
+    private static void text(ProxiedRequest call, String contentType, String body) {
         ByteBuf bytes = Unpooled.copiedBuffer(body, StandardCharsets.UTF_8);
         HttpHeaders headers = new DefaultHttpHeaders();
         headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);

@@ -33,10 +33,10 @@ import java.util.Map;
  */
 final class OriginHeaders {
 
+    // RFC 9110 7.6.1 and the older Keep-Alive/Proxy-Connection (Netty deprecates their constants, not the headers).
     private static final List<AsciiString> HOP_BY_HOP = List.of(
-            HttpHeaderNames.CONNECTION, HttpHeaderNames.KEEP_ALIVE, HttpHeaderNames.PROXY_CONNECTION,
-            HttpHeaderNames.TE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE,
-            HttpHeaderNames.PROXY_AUTHENTICATE, HttpHeaderNames.PROXY_AUTHORIZATION);
+            HttpHeaderNames.CONNECTION, AsciiString.cached("keep-alive"), AsciiString.cached("proxy-connection"),
+            HttpHeaderNames.TE, HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderNames.UPGRADE);
     private static final String TAG_PREFIX = "Cf-Warp-Tag-";
 
     private OriginHeaders() {}

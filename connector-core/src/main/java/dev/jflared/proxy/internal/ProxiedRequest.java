@@ -73,8 +73,10 @@ public final class ProxiedRequest implements TunnelResponder {
         events.originError(request, ruleIndex, cause);
         request.body().abort(cause);
         events.responded(request, 502, ResponseHead.Source.CLOUDFLARED);
-        responder.fail(cause);
+        // The accounting ends before the transport hears of the failure, so whoever waits on the transport sees
+        // every event of the request.
         finish();
+        responder.fail(cause);
     }
 
     /** Ends the request's accounting; called once the response is over, whichever way. */

@@ -1,0 +1,319 @@
+package dev.jflared.cli;
+
+import dev.jflared.cli.logging.LogLevel;
+import dev.jflared.cli.logging.LogOptions;
+import dev.jflared.cli.logging.LoggingFlags;
+import dev.jflared.cli.logging.LoggingSetup;
+import dev.jflared.config.CredentialsLoader;
+import dev.jflared.config.GoDuration;
+import dev.jflared.config.Settings;
+import dev.jflared.config.TunnelConfig;
+import dev.jflared.config.TunnelCredentials;
+import dev.jflared.config.TunnelFlag;
+import dev.jflared.edge.EdgeDiscovery;
+import dev.jflared.edge.EdgeIpVersion;
+import dev.jflared.edge.EdgeTrust;
+import dev.jflared.edge.EdgeTrustException;
+import dev.jflared.ingress.Ingress;
+import dev.jflared.ingress.IngressParser;
+import dev.jflared.ingress.OriginRequestConfig;
+import dev.jflared.metrics.CloudflaredMetrics;
+import dev.jflared.metrics.MetricRegistry;
+import dev.jflared.metrics.MetricsServer;
+import dev.jflared.metrics.ProxyEventMetrics;
+import dev.jflared.orchestration.ConfigurationFlags;
+import dev.jflared.orchestration.Orchestrator;
+import dev.jflared.orchestration.TunnelServices;
+import dev.jflared.proxy.OriginProxy;
+import dev.jflared.supervisor.Platform;
+import dev.jflared.supervisor.ProtocolChoice;
+import dev.jflared.supervisor.TunnelSupervisor;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+/**
+ * {@code jflared tunnel [flags] run [UUID]}: runs a named tunnel until a signal stops it, as
+ * {@code cloudflared tunnel run} does ({@code cmd/cloudflared/tunnel/cmd.go}, {@code signal.go}).
+ *
+ * <h2>Lifecycle</h2>
+ * Settings (command line, environment, config file) are resolved; logging set in the config file is applied;
+ * the credentials, edge and trust come from {@link #edgeTarget}; the ingress, orchestrator, origin proxy, metrics
+ * server and supervisor start, and the start-up lines are logged as cloudflared logs them. The first SIGINT or
+ * SIGTERM starts a graceful shutdown ({@code Initiating graceful shutdown due to signal interrupt ...}): every
+ * connection unregisters and drains within {@code --grace-period}, then {@code Tunnel server stopped} and
+ * {@code Metrics server stopped} are logged. A second signal ends the process at once ({@link StopSignals}).
+ *
+ * <h2>Exit codes</h2>
+ * 0 after a shutdown by signal; 1, with the reason on standard error, for bad settings, credentials or ingress,
+ * a metrics address that cannot be bound, or a tunnel that cannot run (a registration the edge refuses without
+ * retry, edge discovery failing); 130 or 143 for a second signal.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = "Proxy a local web server by running the given tunnel.")
+final class RunCommand implements Callable<Integer> {
+
+    private static final Logger logger = LoggerFactory.getLogger(RunCommand.class);
+
+    /** The flags this command acts on; others of cloudflared's are accepted and ignored with a debug line. */
+    private static final Set<TunnelFlag<?>> USED = Set.of(TunnelFlag.CREDENTIALS_FILE,
+            TunnelFlag.CREDENTIALS_CONTENTS, TunnelFlag.TOKEN, TunnelFlag.TOKEN_FILE, TunnelFlag.ORIGIN_CERT,
+            TunnelFlag.URL, TunnelFlag.UNIX_SOCKET, TunnelFlag.HELLO_WORLD, TunnelFlag.BASTION, TunnelFlag.PROTOCOL,
+            TunnelFlag.METRICS, TunnelFlag.LOG_LEVEL, TunnelFlag.TRANSPORT_LOG_LEVEL, TunnelFlag.LOG_FILE,
+            TunnelFlag.LOG_DIRECTORY, TunnelFlag.LOG_FORMAT_OUTPUT, TunnelFlag.GRACE_PERIOD, TunnelFlag.RETRIES,
+            TunnelFlag.HA_CONNECTIONS, TunnelFlag.MAX_EDGE_ADDR_RETRIES, TunnelFlag.EDGE_IP_VERSION,
+            TunnelFlag.REGION, TunnelFlag.EDGE, TunnelFlag.CA_CERT, TunnelFlag.NO_AUTOUPDATE,
+            TunnelFlag.PROXY_CONNECT_TIMEOUT, TunnelFlag.PROXY_TLS_TIMEOUT, TunnelFlag.PROXY_TCP_KEEPALIVE,
+            TunnelFlag.PROXY_NO_HAPPY_EYEBALLS, TunnelFlag.PROXY_KEEPALIVE_CONNECTIONS,
+            TunnelFlag.PROXY_KEEPALIVE_TIMEOUT, TunnelFlag.HTTP_HOST_HEADER, TunnelFlag.ORIGIN_SERVER_NAME,
+            TunnelFlag.ORIGIN_CA_POOL, TunnelFlag.NO_TLS_VERIFY, TunnelFlag.NO_CHUNKED_ENCODING,
+            TunnelFlag.HTTP2_ORIGIN, TunnelFlag.PROXY_ADDRESS, TunnelFlag.PROXY_PORT, TunnelFlag.SOCKS5);
+    private static final String SECRET_VALUE = "*****";
+
+    @ParentCommand
+    private TunnelCommand tunnel;
+
+    @CommandLine.Spec
+    private CommandLine.Model.CommandSpec spec;
+
+    @Parameters(arity = "0..1", paramLabel = "TUNNEL", description = "The tunnel's UUID (or config.yml's tunnel:).")
+    private String tunnelArgument;
+
+    @Override
+    public Integer call() {
+        Settings settings = tunnel.settings();
+        applyConfigFileLogging(settings);
+        logIgnoredFlags(settings);
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
+        try {
+            return run(settings, group);
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /**
+     * Where the edge is, which CAs to trust for it, and the tunnel's credentials. This is the one place that
+     * decides them: an in-process edge ({@code --local-edge}) is wired in here.
+     */
+    EdgeTarget edgeTarget(Settings settings, EventLoopGroup group) {
+        TunnelCredentials credentials = CredentialsLoader.resolve(settings, Optional.ofNullable(tunnelArgument),
+                tunnel.environment().configLoader());
+        EdgeTrust trust;
+        Optional<String> caCert = settings.get(TunnelFlag.CA_CERT).filter(file -> !file.isEmpty());
+        try {
+            trust = caCert.isPresent() ? EdgeTrust.fromCaCertFile(Path.of(caCert.get())) : EdgeTrust.standard();
+        } catch (EdgeTrustException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        EdgeDiscovery.Builder discovery = EdgeDiscovery.builder().eventLoopGroup(group);
+        try {
+            settings.getOrDefault(TunnelFlag.EDGE).forEach(discovery::edge);
+            settings.get(TunnelFlag.REGION).ifPresent(discovery::region);
+            discovery.ipVersion(EdgeIpVersion.fromFlag(settings.getOrDefault(TunnelFlag.EDGE_IP_VERSION)));
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        return new EdgeTarget(credentials, trust, Optional.empty(), Optional.of(discovery.build()));
+    }
+
+    private int run(Settings settings, EventLoopGroup group) {
+        TunnelConfig config = tunnel.config();
+        EdgeTarget target = edgeTarget(settings, group);
+        ProtocolChoice protocol = protocol(settings);
+        Ingress ingress = IngressParser.fromConfigAndFlags(config, settings);
+        BuildInfo build = BuildInfo.load();
+        UUID connectorId = UUID.randomUUID();
+
+        logger.atInfo().addKeyValue("tunnelID", target.credentials().tunnelId()).log("Starting tunnel");
+        logger.info("Version {} (Built {})", build.version(), build.built());
+        // cloudflared prints its Go runtime here; the Java runtime fills the same slot.
+        logger.info("GOOS: {}, GOVersion: java{}, GoArch: {}", Platform.goOs(), Runtime.version(),
+                Platform.goArch());
+        logger.info("Settings: {}", settingsLine(settings));
+        logger.info("Generated Connector ID: {}", connectorId);
+
+        MetricRegistry registry = new MetricRegistry();
+        CloudflaredMetrics metrics = CloudflaredMetrics.register(registry, build.version(), build.built());
+        Orchestrator orchestrator = Orchestrator.builder()
+                .ingress(ingress)
+                .warpRouting(config.warpRouting())
+                .originRequestDefaults(config.ingress().isEmpty() ? ingress.catchAll().originRequest()
+                        : config.originRequest().applyTo(OriginRequestConfig.DEFAULTS))
+                .configurationFlags(ConfigurationFlags.from(settings))
+                .metrics(metrics.orchestration())
+                .build();
+        try (OriginProxy proxy = OriginProxy.builder()
+                .ingress(orchestrator::currentIngress)
+                .tag("ID", connectorId.toString())
+                .events(new ProxyEventMetrics(metrics.proxy()))
+                .warpRouting(config.warpRouting().enabled())
+                .build()) {
+            TunnelSupervisor supervisor = supervisor(settings, target, protocol, connectorId, build, group,
+                    metrics, new TunnelServices(proxy, orchestrator));
+            logger.info("Initial protocol {}", supervisor.initialProtocol().flagValue());
+            try (MetricsServer server = MetricsServer.builder(registry)
+                    .address(settings.get(TunnelFlag.METRICS).filter(a -> !a.isEmpty())
+                            .orElse(MetricsServer.DEFAULT_ADDRESS))
+                    .readiness(supervisor)
+                    .config(orchestrator)
+                    .build()) {
+                server.start();
+                serveUntilStopped(supervisor);
+            }
+        }
+        return 0;
+    }
+
+    private void serveUntilStopped(TunnelSupervisor supervisor) {
+        CompletableFuture<String> signal = new CompletableFuture<>();
+        tunnel.environment().run().signals().install(signal::complete);
+        CompletableFuture<Void> stopped = supervisor.start();
+        CompletableFuture.anyOf(stopped, signal).handle((ignored, error) -> null).join();
+        if (!stopped.isDone()) {
+            logger.info("Initiating graceful shutdown due to signal {} ...", signal.join());
+            supervisor.shutdown();
+        }
+        Throwable failure = stopped.handle((ignored, error) -> error).join();
+        logger.info("Tunnel server stopped");
+        if (failure != null) {
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            logger.atError().setCause(cause).log("Initiating shutdown");
+            throw new CommandFailedException(cause.getMessage() != null ? cause.getMessage() : cause.toString());
+        }
+    }
+
+    private TunnelSupervisor supervisor(Settings settings, EdgeTarget target, ProtocolChoice protocol,
+            UUID connectorId, BuildInfo build, EventLoopGroup group, CloudflaredMetrics metrics,
+            TunnelServices services) {
+        try {
+            return target.applyTo(TunnelSupervisor.builder())
+                    .connectorId(connectorId)
+                    .haConnections(settings.getOrDefault(TunnelFlag.HA_CONNECTIONS))
+                    .protocol(protocol)
+                    .transports(tunnel.environment().run().transports().get())
+                    .eventLoopGroup(group)
+                    .retries(settings.getOrDefault(TunnelFlag.RETRIES))
+                    .maxEdgeAddrRetries(settings.getOrDefault(TunnelFlag.MAX_EDGE_ADDR_RETRIES))
+                    .gracePeriod(settings.getOrDefault(TunnelFlag.GRACE_PERIOD))
+                    .metrics(metrics.tunnel())
+                    .services(services)
+                    .version(build.version())
+                    .build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+    }
+
+    private static ProtocolChoice protocol(Settings settings) {
+        try {
+            return ProtocolChoice.fromFlag(settings.getOrDefault(TunnelFlag.PROTOCOL));
+        } catch (IllegalArgumentException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+    }
+
+    /**
+     * Applies {@code loglevel}, {@code transport-loglevel}, {@code logfile} and {@code log-directory} set in the
+     * config file: logging was set up from the command line and environment before the file was read, and cloudflared
+     * honours the file too. A flag or environment variable still wins.
+     */
+    private void applyConfigFileLogging(Settings settings) {
+        CommandLine.Model.CommandSpec mixin = spec.root().mixins().get(LoggingFlags.MIXIN_NAME);
+        if (mixin == null || !(mixin.userObject() instanceof LoggingFlags flags)) {
+            return;
+        }
+        LogOptions options = flags.toOptions();
+        LogOptions fromFile = options;
+        Optional<String> level = fromFile(settings, TunnelFlag.LOG_LEVEL, "--loglevel");
+        if (level.isPresent()) {
+            fromFile = fromFile.withLevel(LogLevel.parse(level.get()).orElse(options.level()));
+        }
+        Optional<String> transportLevel = fromFile(settings, TunnelFlag.TRANSPORT_LOG_LEVEL, "--transport-loglevel");
+        if (transportLevel.isPresent()) {
+            fromFile = fromFile.withTransportLevel(LogLevel.parse(transportLevel.get())
+                    .orElse(options.transportLevel()));
+        }
+        Optional<String> file = fromFile(settings, TunnelFlag.LOG_FILE, "--logfile");
+        if (file.isPresent()) {
+            fromFile = fromFile.withLogFile(Path.of(file.get()));
+        }
+        Optional<String> directory = fromFile(settings, TunnelFlag.LOG_DIRECTORY, "--log-directory");
+        if (directory.isPresent()) {
+            fromFile = fromFile.withLogDirectory(Path.of(directory.get()));
+        }
+        if (!fromFile.equals(options)) {
+            LoggingSetup.configure(fromFile);
+        }
+    }
+
+    /** The value of {@code flag} when it comes from the config file and the command line does not set it. */
+    private Optional<String> fromFile(Settings settings, TunnelFlag<String> flag, String option) {
+        if (settings.source(flag) != Settings.Source.CONFIG_FILE) {
+            return Optional.empty();
+        }
+        for (CommandLine.ParseResult result = spec.root().commandLine().getParseResult(); result != null;
+                result = result.subcommand()) {
+            if (result.hasMatchedOption(option)) {
+                return Optional.empty();
+            }
+        }
+        return settings.get(flag).filter(value -> !value.isEmpty());
+    }
+
+    private static void logIgnoredFlags(Settings settings) {
+        for (TunnelFlag<?> flag : TunnelFlag.all()) {
+            if (!USED.contains(flag) && settings.isSet(flag)) {
+                logger.atDebug().addKeyValue("flag", flag.name())
+                        .log("Flag is accepted for compatibility with cloudflared and has no effect in jflared");
+            }
+        }
+    }
+
+    /**
+     * The flags set on the command line or in the config file as cloudflared's {@code Settings:} line prints them:
+     * Go's {@code map[name:value ...]}, names sorted, secrets replaced by {@value #SECRET_VALUE}.
+     */
+    private static String settingsLine(Settings settings) {
+        Map<String, String> shown = new TreeMap<>();
+        settings.file().source().ifPresent(file -> shown.put("config", file.toString()));
+        for (TunnelFlag<?> flag : TunnelFlag.all()) {
+            Settings.Source source = settings.source(flag);
+            if (source == Settings.Source.COMMAND_LINE || source == Settings.Source.CONFIG_FILE) {
+                shown.put(flag.name(), flag.isSecret() ? SECRET_VALUE : goValue(settings.get(flag).orElse(null)));
+            }
+        }
+        return shown.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue())
+                .collect(Collectors.joining(" ", "map[", "]"));
+    }
+
+    private static String goValue(Object value) {
+        if (value instanceof Duration duration) {
+            return GoDuration.format(duration);
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(String::valueOf).collect(Collectors.joining(" ", "[", "]"));
+        }
+        return String.valueOf(value);
+    }
+}

@@ -1,0 +1,33 @@
+package dev.jflared.testkit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * The eyeball half of one proxied request, which a transport's request stream feeds with the connector's answer.
+ * Every method may be called from any thread; the work happens on the eyeball channel's event loop, in call order.
+ *
+ * <h2>Flow control</h2>
+ * A transport reads the next piece of the response only after {@link #whenWritable} ran its task: the previous
+ * piece has been written and the eyeball connection can take more.
+ */
+interface EyeballExchange {
+
+    /** The request the transport forwards. */
+    EdgeRequest request();
+
+    /** The connector answered: status and headers (a 101 switches the eyeball connection to raw bytes), or error. */
+    void respond(EdgeResponse response);
+
+    /** Writes a piece of the response body. Takes ownership of {@code chunk}. */
+    ChannelFuture writeBody(ByteBuf chunk);
+
+    /** Runs {@code task} on the eyeball loop once {@code lastWrite} is done and the eyeball is writable. */
+    void whenWritable(ChannelFuture lastWrite, Runnable task);
+
+    /** The response body is complete. */
+    void end();
+
+    /** The stream failed: the eyeball gets a 502 if no answer was sent yet, else its connection is closed. */
+    void fail(String reason);
+}

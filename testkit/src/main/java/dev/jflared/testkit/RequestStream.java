@@ -1,0 +1,26 @@
+package dev.jflared.testkit;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+
+/**
+ * The transport half of one proxied request: where the eyeball's request body goes. Every method may be called
+ * from any thread.
+ *
+ * <h2>Flow control</h2>
+ * The eyeball side reads more of the request body only after {@link #whenWritable} ran its task.
+ */
+interface RequestStream {
+
+    /** Writes a piece of the request body toward the connector. Takes ownership of {@code chunk}. */
+    ChannelFuture writeBody(ByteBuf chunk);
+
+    /** Runs {@code task} on the stream's loop once {@code lastWrite} is done and the stream is writable. */
+    void whenWritable(ChannelFuture lastWrite, Runnable task);
+
+    /** The request body is complete: end our direction of the stream. */
+    void endBody();
+
+    /** Abandons the stream in both directions (the eyeball went away). */
+    void abort();
+}
