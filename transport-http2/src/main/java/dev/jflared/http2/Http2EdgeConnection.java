@@ -197,15 +197,13 @@ public final class Http2EdgeConnection implements EdgeConnection {
         }
         control = registration;
         registrationTimer.cancel(false);
+        // The supervisor prints cloudflared's INFO line for a registration, with these same fields.
         ConnectionDetails details = registration.details();
-        logger.atInfo()
+        logger.atDebug()
                 .addKeyValue("connIndex", request.connIndex())
                 .addKeyValue("connection", details.uuid())
-                .addKeyValue("event", 0)
-                .addKeyValue("ip", request.address().ip().getHostAddress())
                 .addKeyValue("location", details.locationName())
-                .addKeyValue("protocol", Protocol.HTTP2.flagValue())
-                .log("Registered tunnel connection");
+                .log("control stream registered");
         registered.complete(this);
     }
 
@@ -368,7 +366,8 @@ public final class Http2EdgeConnection implements EdgeConnection {
         CompletableFuture<Void> unregistered = control == null
                 ? CompletableFuture.completedFuture(null) : control.unregister(gracePeriod);
         unregistered.whenComplete((ignored, error) -> loop.execute(() -> {
-            logger.atInfo().addKeyValue("connIndex", request.connIndex()).log("Unregistered tunnel connection");
+            logger.atDebug().addKeyValue("connIndex", request.connIndex()).addKeyValue("activeStreams",
+                    activeStreams.get()).log("unregistered; waiting for the streams in flight");
             streamsDone.whenComplete((i, e) -> {
                 graceTimer.cancel(false);
                 closeNow();
