@@ -191,7 +191,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
             return;
         }
         if (registered.isDone()) {
-            // Timed out or lost meanwhile: leave as cloudflared does, unregistering what the edge accepted.
+            // Timed out or lost meanwhile: tell the edge to forget the registration it accepted.
             registration.unregister(Duration.ZERO);
             return;
         }
