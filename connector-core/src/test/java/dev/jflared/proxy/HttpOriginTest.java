@@ -29,8 +29,10 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -377,6 +379,8 @@ class HttpOriginTest {
     void aRefusedOriginIsAnswered502FromCloudflaredAndCounted() {
         AtomicInteger errors = new AtomicInteger();
         AtomicInteger finished = new AtomicInteger();
+        // requestFinished comes right after the responder heard fail(), on the loop: wait for it, not for fail().
+        CompletableFuture<Void> finishedOnce = new CompletableFuture<>();
         int port;
         try (TestOrigin closedOrigin = TestOrigin.http1(servers, true, HttpOriginTest::mirror)) {
             port = closedOrigin.port();
@@ -390,6 +394,7 @@ class HttpOriginTest {
             @Override
             public void requestFinished(TunnelRequest request) {
                 finished.incrementAndGet();
+                finishedOnce.complete(null);
             }
         };
         try (OriginProxy proxy = OriginProxy.builder().events(events)
@@ -402,6 +407,7 @@ class HttpOriginTest {
             // The request is finished right after the failure goes out, in the same task on the loop: let it end.
             loop.submit(() -> { }).syncUninterruptibly();
             assertThat(errors).hasValue(1);
+            assertThat(finishedOnce).succeedsWithin(Duration.ofSeconds(5));
             assertThat(finished).hasValue(1);
         }
     }

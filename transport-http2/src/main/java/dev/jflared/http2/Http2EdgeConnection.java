@@ -30,9 +30,11 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,11 +47,11 @@ import org.slf4j.LoggerFactory;
  * (cloudflared {@code connection/http2.go}).
  *
  * <pre>
- * tcp -- tls (SNI h2.cftunnel.com, no ALPN) -- Http2FrameCodec (server) -- Http2MultiplexHandler -- EdgeConnectionHandler
- *                                                                         |
+ * tcp -- tls (SNI h2.cftunnel.com, no ALPN) -- Http2FrameCodec (server) -- Http2MultiplexHandler
+ *                                                                         -- EdgeConnectionHandler
  *     one child channel per stream:  EdgeStreamHandler, then by the stream's first HEADERS frame:
  *       control-stream        200, StreamBytesDecoder/Encoder, RpcConnection (client) -> ControlStream.register
- *       update-configuration  StreamBytesDecoder, ConfigurationUpdateHandler
+ *       update-configuration  StreamCompletionHandler, StreamBytesDecoder, ConfigurationUpdateHandler
  *       otherwise (http, websocket, tcp)
  *                             StreamCompletionHandler, StreamBytesDecoder, ChannelBodySource, StreamErrorHandler,
  *                             then ChannelBodySink once the origin answers (Http2TunnelResponder)
@@ -93,6 +95,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     /** Completes when no request stream is left; non-null while a shutdown or a GOAWAY waits for that. */
     private CompletableFuture<Void> drained;
     private ScheduledFuture<?> registrationTimer;
+    private ChannelFuture connecting;
 
     private Http2EdgeConnection(EdgeConnectRequest request, Channel channel) {
         this.request = request;
@@ -113,7 +116,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     private void begin(ChannelFuture connecting) {
         registrationTimer = loop.schedule(this::registrationTimedOut, request.registrationTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-        channel.closeFuture().addListener(f -> onChannelClosed());
+        this.connecting = connecting;
         connecting.addListener(connected -> {
             if (!connected.isSuccess()) {
                 failRegistration(connected.cause());
@@ -127,6 +130,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
                 }
             });
         });
+        channel.closeFuture().addListener(f -> onChannelClosed());
     }
 
     private void installHttp2() {
@@ -187,27 +191,26 @@ public final class Http2EdgeConnection implements EdgeConnection {
             return;
         }
         if (registered.isDone()) {
-            // Timed out or lost meanwhile: leave as cloudflared does, unregistering what the edge accepted.
+            // Timed out or lost meanwhile: tell the edge to forget the registration it accepted.
             registration.unregister(Duration.ZERO);
             return;
         }
         control = registration;
         registrationTimer.cancel(false);
+        // The supervisor prints cloudflared's INFO line for a registration, with these same fields.
         ConnectionDetails details = registration.details();
-        logger.atInfo()
+        logger.atDebug()
                 .addKeyValue("connIndex", request.connIndex())
                 .addKeyValue("connection", details.uuid())
-                .addKeyValue("event", 0)
-                .addKeyValue("ip", request.address().ip().getHostAddress())
                 .addKeyValue("location", details.locationName())
-                .addKeyValue("protocol", Protocol.HTTP2.flagValue())
-                .log("Registered tunnel connection");
+                .log("control stream registered");
         registered.complete(this);
     }
 
     private void serveConfiguration(Http2StreamChannel stream, Http2HeadersFrame headers) {
         countStream(stream);
         stream.pipeline()
+                .addLast("completion", new StreamCompletionHandler())
                 .addLast("bytes-decoder", new StreamBytesDecoder())
                 .addLast("configuration", new ConfigurationUpdateHandler(request.services()));
         if (headers.isEndStream()) {
@@ -280,7 +283,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
         }
         EdgeConnectionLostException lost = goAway != null ? goAway
                 : new EdgeConnectionLostException("connection with edge closed");
-        registered.completeExceptionally(lost);
+        registered.completeExceptionally(startupFailure().orElse(lost));
         if (drained != null) {
             drained.complete(null);
         }
@@ -292,6 +295,18 @@ public final class Http2EdgeConnection implements EdgeConnection {
             logger.atInfo().addKeyValue("connIndex", request.connIndex()).log("Lost connection with the edge");
         }
         closeFuture.completeExceptionally(lost);
+    }
+
+    /**
+     * Why dialling or the TLS handshake failed, if it did. Bootstrap closes a channel whose connect failed from a
+     * listener of its own that may run before ours, so the close can be heard before the cause.
+     */
+    private Optional<Throwable> startupFailure() {
+        if (connecting.cause() != null) {
+            return Optional.of(connecting.cause());
+        }
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        return tls == null ? Optional.empty() : Optional.ofNullable(tls.handshakeFuture().cause());
     }
 
     @Override
@@ -336,7 +351,7 @@ public final class Http2EdgeConnection implements EdgeConnection {
     @Override
     public CompletionStage<Void> shutdown(Duration gracePeriod) {
         requireNonNull(gracePeriod, "gracePeriod");
-        loop.execute(() -> beginShutdown(gracePeriod));
+        execute(() -> beginShutdown(gracePeriod));
         return closeFuture.copy();
     }
 
@@ -351,7 +366,8 @@ public final class Http2EdgeConnection implements EdgeConnection {
         CompletableFuture<Void> unregistered = control == null
                 ? CompletableFuture.completedFuture(null) : control.unregister(gracePeriod);
         unregistered.whenComplete((ignored, error) -> loop.execute(() -> {
-            logger.atInfo().addKeyValue("connIndex", request.connIndex()).log("Unregistered tunnel connection");
+            logger.atDebug().addKeyValue("connIndex", request.connIndex()).addKeyValue("activeStreams",
+                    activeStreams.get()).log("unregistered; waiting for the streams in flight");
             streamsDone.whenComplete((i, e) -> {
                 graceTimer.cancel(false);
                 closeNow();
@@ -361,7 +377,16 @@ public final class Http2EdgeConnection implements EdgeConnection {
 
     @Override
     public void close() {
-        loop.execute(this::closeNow);
+        execute(this::closeNow);
+    }
+
+    // A loop that is shutting down has closed, or is closing, the channel already.
+    private void execute(Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (RejectedExecutionException e) {
+            logger.debug("{} event loop is shut down: {}", this, e.toString());
+        }
     }
 
     private void closeNow() {

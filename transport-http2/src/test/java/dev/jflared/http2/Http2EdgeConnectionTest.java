@@ -83,7 +83,7 @@ class Http2EdgeConnectionTest {
     void connect() throws Exception {
         http1 = new TestOrigins.Http1(group);
         grpc = new TestOrigins.Grpc(group);
-        proxy = OriginProxy.builder().ingress(this::ingress).build();
+        proxy = OriginProxy.builder().ingress(this::ingress).warpRouting(true).build();
         services = new RecordingServices(proxy);
         edge = TestHttp2Edge.start(group, ca);
 
@@ -234,6 +234,22 @@ class Http2EdgeConnectionTest {
         Http2Headers trailers = exchange.trailers.get(10, SECONDS);
         assertThat(trailers.get("grpc-status")).hasToString("0");
         assertThat(trailers.get("grpc-message")).hasToString("ok");
+    }
+
+    @Test
+    void aTcpStreamCarriesRawBytesToItsDestination() throws Exception {
+        String destination = URI.create(http1.url()).getAuthority();
+        Http2Headers request = new DefaultHttp2Headers().method("CONNECT").authority(destination)
+                .add("cf-cloudflared-proxy-src", "198.51.100.7:40000");
+
+        TestHttp2Edge.Exchange exchange = session.request(request, false);
+        Http2Headers head = exchange.head.get(10, SECONDS);
+        exchange.send("GET /hello HTTP/1.1\r\nHost: tcp.test\r\nConnection: close\r\n\r\n", true);
+
+        assertThat(head.status()).hasToString("200");
+        assertThat(head.get("cf-cloudflared-response-meta")).hasToString("{\"src\":\"origin\"}");
+        assertThat(new String(exchange.body.get(10, SECONDS), UTF_8)).startsWith("HTTP/1.1 200 OK").endsWith("hello");
+        assertThat(http1.requests.peek().headers().get("Host")).isEqualTo("tcp.test");
     }
 
     @Test

@@ -4,11 +4,13 @@ import dev.jflared.edge.EdgeAddress;
 import dev.jflared.rpc.CapabilityServer;
 import dev.jflared.rpc.RpcConnection;
 import dev.jflared.rpc.schema.ConnectionDetails;
+import dev.jflared.rpc.schema.ConnectionError;
 import dev.jflared.rpc.schema.EmptyStruct;
 import dev.jflared.rpc.schema.RegisterConnectionParams;
 import dev.jflared.rpc.schema.RegisterConnectionResults;
 import dev.jflared.rpc.schema.TunnelRpcIds;
 import dev.jflared.rpc.schema.UpdateLocalConfigurationParams;
+import dev.jflared.testkit.IssuedCertificate;
 import dev.jflared.testkit.TestCertificateAuthority;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
@@ -18,6 +20,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -45,6 +48,7 @@ import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.io.ByteArrayOutputStream;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -78,10 +82,11 @@ final class TestHttp2Edge implements AutoCloseable {
     private final Channel server;
     private final CompletableFuture<Session> session = new CompletableFuture<>();
 
-    private TestHttp2Edge(EventLoopGroup group, SslContext tls) throws InterruptedException {
+    private TestHttp2Edge(EventLoopGroup group, SslContext tls, Behaviour behaviour) throws InterruptedException {
         this.server = new ServerBootstrap()
                 .group(group)
                 .channel(NioServerSocketChannel.class)
+                .childOption(ChannelOption.TCP_NODELAY, true)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
@@ -89,7 +94,7 @@ final class TestHttp2Edge implements AutoCloseable {
                         channel.pipeline().addLast("tls", handler);
                         handler.handshakeFuture().addListener(f -> {
                             if (f.isSuccess()) {
-                                session.complete(new Session(channel, handler));
+                                session.complete(new Session(channel, handler, behaviour));
                             } else {
                                 session.completeExceptionally(f.cause());
                             }
@@ -104,14 +109,37 @@ final class TestHttp2Edge implements AutoCloseable {
      * {@link Session#alpn()} shows whether the connector asked.
      */
     static TestHttp2Edge start(EventLoopGroup group, TestCertificateAuthority ca) throws Exception {
-        SslContext tls = ca.issueEdgeCertificate().serverSslContextBuilder()
+        return start(group, ca, Behaviour.REGISTER);
+    }
+
+    /** As {@link #start(EventLoopGroup, TestCertificateAuthority)}, behaving as {@code behaviour} says. */
+    static TestHttp2Edge start(EventLoopGroup group, TestCertificateAuthority ca, Behaviour behaviour)
+            throws Exception {
+        IssuedCertificate certificate = behaviour == Behaviour.WRONG_NAME
+                ? ca.issueServerCertificate(List.of("elsewhere.example")) : ca.issueEdgeCertificate();
+        SslContext tls = certificate.serverSslContextBuilder()
                 .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
                         ApplicationProtocolNames.HTTP_2))
                 .build();
-        return new TestHttp2Edge(group, tls);
+        return new TestHttp2Edge(group, tls, behaviour);
     }
+
+    /** What the stand-in does with a connector. */
+    enum Behaviour {
+        /** Opens the control stream and accepts the registration. */
+        REGISTER,
+        /** Opens the control stream and refuses the registration with {@link #REJECTION}. */
+        REJECT,
+        /** Never opens a control stream. */
+        SILENT,
+        /** Presents a certificate for {@code elsewhere.example} only. */
+        WRONG_NAME
+    }
+
+    static final ConnectionError REJECTION = new ConnectionError("Unauthorized: test edge says no",
+            Duration.ofSeconds(3), false);
 
     EdgeAddress address() {
         return new EdgeAddress((InetSocketAddress) server.localAddress());
@@ -140,7 +168,10 @@ final class TestHttp2Edge implements AutoCloseable {
         final CompletableFuture<Http2Settings> connectorSettings = new CompletableFuture<>();
         final Exchange control;
 
-        Session(Channel channel, SslHandler tls) {
+        private final Behaviour behaviour;
+
+        Session(Channel channel, SslHandler tls, Behaviour behaviour) {
+            this.behaviour = behaviour;
             this.channel = channel;
             this.serverName = requestedServerName(tls);
             this.alpn = tls.applicationProtocol();
@@ -160,9 +191,10 @@ final class TestHttp2Edge implements AutoCloseable {
                         }
                     });
             channel.writeAndFlush(new DefaultHttp2WindowUpdateFrame(1 << 30));
-            this.control = new Exchange(channel, new DefaultHttp2Headers().method("GET").path("/").scheme("https")
-                    .authority("h2.cftunnel.com").add(Http2Wire.UPGRADE, Http2Wire.UPGRADE_CONTROL_STREAM), false,
-                    this::serveRegistration);
+            Http2Headers controlStream = new DefaultHttp2Headers().method("GET").path("/").scheme("https")
+                    .authority("h2.cftunnel.com").add(Http2Wire.UPGRADE, Http2Wire.UPGRADE_CONTROL_STREAM);
+            this.control = behaviour == Behaviour.SILENT ? null
+                    : new Exchange(channel, controlStream, false, this::serveRegistration);
         }
 
         /** The SNI host name the connector sent, or null. */
@@ -189,8 +221,8 @@ final class TestHttp2Edge implements AutoCloseable {
             RpcConnection.server(stream, CapabilityServer.builder()
                     .method(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.REGISTER_CONNECTION, call -> {
                         registered.complete(RegisterConnectionParams.read(call.params()));
-                        RegisterConnectionResults.write(new ConnectionDetails(CONNECTION_UUID, LOCATION, false),
-                                call.results());
+                        RegisterConnectionResults.write(behaviour == Behaviour.REJECT ? REJECTION
+                                : new ConnectionDetails(CONNECTION_UUID, LOCATION, false), call.results());
                         return CompletableFuture.completedFuture(null);
                     })
                     .method(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.UNREGISTER_CONNECTION, call -> {
