@@ -95,8 +95,9 @@ public final class ChannelBodySink extends ChannelInboundHandlerAdapter implemen
                     : new DefaultHttp2HeadersFrame(HttpConversionUtil.toHttp2Headers(trailers, true), true);
             channel.writeAndFlush(last, channel.voidPromise());
         } else if (channel instanceof DuplexChannel duplex) {
-            channel.flush();
-            duplex.shutdownOutput();
+            // Half-close only once everything queued is written: shutdownOutput() fails writes still pending in the
+            // outbound buffer, which would cut the end off a body written faster than the peer reads it.
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(written -> duplex.shutdownOutput());
         } else {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         }
