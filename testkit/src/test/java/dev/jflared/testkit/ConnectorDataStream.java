@@ -44,6 +44,7 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
     private volatile Mode mode = Mode.NONE;
     private long count;
     private boolean fin;
+    private Runnable whenWritable;
 
     private ConnectorDataStream(QuicStreamChannel stream, ConnectRequest request, CompositeByteBuf rest) {
         this.stream = stream;
@@ -130,28 +131,35 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
         return done;
     }
 
+    /** Writes one chunk; the next follows once it is written and the stream is writable, as the edge does. */
     private void sendMore(long[] sent, long total, CompletableFuture<Void> done) {
-        while (sent[0] < total && stream.isWritable()) {
-            int size = (int) Math.min(64 * 1024, total - sent[0]);
-            ByteBuf chunk = stream.alloc().buffer(size);
-            for (int i = 0; i < size; i++) {
-                chunk.writeByte((int) ((sent[0] + i) % 251));
-            }
-            sent[0] += size;
-            stream.writeAndFlush(chunk);
-        }
         if (sent[0] >= total) {
             stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).addListener(f -> done.complete(null));
-        } else {
-            stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-                    if (ctx.channel().isWritable()) {
-                        ctx.pipeline().remove(this);
-                        sendMore(sent, total, done);
-                    }
-                }
-            });
+            return;
+        }
+        int size = (int) Math.min(64 * 1024, total - sent[0]);
+        ByteBuf chunk = stream.alloc().buffer(size);
+        for (int i = 0; i < size; i++) {
+            chunk.writeByte((int) ((sent[0] + i) % 251));
+        }
+        sent[0] += size;
+        stream.writeAndFlush(chunk).addListener(f -> {
+            if (!f.isSuccess()) {
+                done.completeExceptionally(f.cause());
+            } else if (stream.isWritable()) {
+                sendMore(sent, total, done);
+            } else {
+                whenWritable = () -> sendMore(sent, total, done);
+            }
+        });
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && whenWritable != null) {
+            Runnable task = whenWritable;
+            whenWritable = null;
+            task.run();
         }
     }
 
