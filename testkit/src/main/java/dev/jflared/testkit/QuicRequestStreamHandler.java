@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamFrame;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.AbstractMap;
@@ -142,7 +143,7 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
             frame.flip();
             MessageReader message = Serialize.read(frame);
             response = ConnectResponse.read(message);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             fail(ctx, "malformed ConnectResponse: " + e.getMessage());
             return;
         }
