@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link EyeballExchange}, then passes every further byte on as response body until the connector's FIN.
  *
  * <h2>Flow control</h2>
- * Auto-read is off. After a batch of body bytes has been handed to the eyeball, the next {@code read()} is issued
- * by {@link EyeballExchange#whenWritable}: when the eyeball has taken it and can take more.
+ * Auto-read is off. The next {@code read()} follows at once while the eyeball is writable, else it is issued by
+ * {@link EyeballExchange#whenWritable}: when the eyeball has taken what it was given and can take more.
  *
  * <h2>Errors</h2>
  * A bad preamble, an oversized or malformed response head, a reset or a FIN before the head fail the exchange (the
@@ -214,13 +214,14 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
         if (inputDone) {
             return;
         }
-        if (lastBodyWrite == null) {
+        // With auto-read off every read() yields one buffer: keep reading while the eyeball can take more, and
+        // otherwise resume once it has taken what we gave it.
+        if (lastBodyWrite == null || exchange.isWritable()) {
             ctx.read();
         } else {
-            // Reading resumes once the eyeball has taken what we gave it.
             exchange.whenWritable(lastBodyWrite, channel::read);
-            lastBodyWrite = null;
         }
+        lastBodyWrite = null;
     }
 
     @Override
@@ -282,6 +283,11 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public ChannelFuture writeBody(ByteBuf chunk) {
         return channel.writeAndFlush(chunk);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
     }
 
     @Override
