@@ -10,6 +10,7 @@ import dev.jflared.rpc.schema.QuicStreamSignatures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -131,26 +132,34 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
         return done;
     }
 
-    /** Writes one chunk; the next follows once QUIC has taken it. */
+    /**
+     * Writes chunks while the stream is writable; when it is not, the next chunk follows once QUIC has taken the
+     * last one, so about one high-water mark of data waits here at most.
+     */
     private void sendMore(long[] sent, long total, CompletableFuture<Void> done) {
-        if (sent[0] >= total) {
-            stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).addListener(f -> done.complete(null));
-            return;
-        }
-        int size = (int) Math.min(64 * 1024, total - sent[0]);
-        ByteBuf chunk = stream.alloc().buffer(size);
-        for (int i = 0; i < size; i++) {
-            chunk.writeByte((int) ((sent[0] + i) % 251));
-        }
-        sent[0] += size;
-        stream.writeAndFlush(chunk).addListener(f -> {
-            if (!f.isSuccess()) {
-                done.completeExceptionally(f.cause());
-            } else {
-                // A write completes once QUIC took it; one chunk in flight bounds what waits here.
-                sendMore(sent, total, done);
+        while (true) {
+            if (sent[0] >= total) {
+                stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).addListener(f -> done.complete(null));
+                return;
             }
-        });
+            int size = (int) Math.min(16 * 1024, total - sent[0]);
+            ByteBuf chunk = stream.alloc().buffer(size);
+            for (int i = 0; i < size; i++) {
+                chunk.writeByte((int) ((sent[0] + i) % 251));
+            }
+            sent[0] += size;
+            ChannelFuture write = stream.writeAndFlush(chunk);
+            if (!stream.isWritable()) {
+                write.addListener(f -> {
+                    if (f.isSuccess()) {
+                        sendMore(sent, total, done);
+                    } else {
+                        done.completeExceptionally(f.cause());
+                    }
+                });
+                return;
+            }
+        }
     }
 
     @Override
