@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link EyeballExchange}, then passes every further byte on as response body until the connector's FIN.
  *
  * <h2>Flow control</h2>
- * Auto-read is off. The next {@code read()} follows at once while the eyeball is writable, else it is issued by
- * {@link EyeballExchange#whenWritable}: when the eyeball has taken what it was given and can take more.
+ * Auto-read is on while the eyeball is writable; when it is not, auto-read is turned off until
+ * {@link EyeballExchange#whenWritable} says the eyeball has taken what it was given and can take more.
  *
  * <h2>Errors</h2>
  * A bad preamble, an oversized or malformed response head, a reset or a FIN before the head fail the exchange (the
@@ -88,7 +88,6 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
             outputDone = true;
             ctx.writeAndFlush(new DefaultQuicStreamFrame(out, true));
         }
-        ctx.read();
         ctx.fireChannelActive();
     }
 
@@ -214,12 +213,11 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
         if (inputDone) {
             return;
         }
-        // With auto-read off every read() yields one buffer: keep reading while the eyeball can take more, and
-        // otherwise resume once it has taken what we gave it.
-        if (lastBodyWrite == null || exchange.isWritable()) {
-            ctx.read();
-        } else {
-            exchange.whenWritable(lastBodyWrite, channel::read);
+        // Auto-read stays on while the eyeball can take more (with it off, quiche's window updates lag and every
+        // read() yields one packet); when the eyeball is full, it is turned off until it has taken what it got.
+        if (lastBodyWrite != null && !exchange.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+            exchange.whenWritable(lastBodyWrite, () -> channel.config().setAutoRead(true));
         }
         lastBodyWrite = null;
     }
