@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
         name = "jflared",
         mixinStandardHelpOptions = true,
         versionProvider = Main.VersionProvider.class,
-        subcommands = TunnelCommand.class,
+        subcommands = {TunnelCommand.class, EdgeCommand.class},
         description = "A pure-Java, cloudflared-compatible Cloudflare Tunnel connector.")
 public final class Main implements Runnable {
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.jflared.config.TunnelCredentials;
+import dev.jflared.rpc.schema.ClientInfo;
 import dev.jflared.rpc.schema.ConnectionDetails;
 import dev.jflared.rpc.schema.ConnectionError;
 import dev.jflared.rpc.schema.ConnectionResponse;
@@ -14,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +69,7 @@ final class EdgeState {
     }
 
     /** A rule that answers matching registrations with an error instead of accepting them. */
-    record RegistrationRule(java.util.function.Predicate<Registration> when, ConnectionError error) {}
+    record RegistrationRule(Predicate<Registration> when, ConnectionError error) {}
 
     TunnelCredentials credentials() {
         return credentials;
@@ -88,7 +91,7 @@ final class EdgeState {
 
     /** Answers a {@code registerConnection}: checks the credentials (the secret in constant time) and the rules. */
     ConnectionResponse register(EdgeSession session, RegisterConnectionParams params) {
-        var client = params.options().client();
+        ClientInfo client = params.options().client();
         Registration attempt = new Registration(params.connIndex(), session.protocol(), client.clientId(),
                 client.features(), client.version(), client.arch(), params.options().numPreviousAttempts(),
                 params.options().originLocalIp(), session.remoteAddress(), Optional.empty(), Optional.empty());
@@ -131,8 +134,8 @@ final class EdgeState {
         byte[] expected = credentials.tunnelSecret();
         byte[] given = params.auth().tunnelSecret();
         boolean secretMatches = MessageDigest.isEqual(expected, given);
-        java.util.Arrays.fill(expected, (byte) 0);
-        java.util.Arrays.fill(given, (byte) 0);
+        Arrays.fill(expected, (byte) 0);
+        Arrays.fill(given, (byte) 0);
         if (!params.auth().accountTag().equals(credentials.accountTag())) {
             return "unknown account tag";
         }

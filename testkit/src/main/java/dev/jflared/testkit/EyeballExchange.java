@@ -8,8 +8,8 @@ import io.netty.channel.ChannelFuture;
  * Every method may be called from any thread; the work happens on the eyeball channel's event loop, in call order.
  *
  * <h2>Flow control</h2>
- * A transport reads the next piece of the response only after {@link #whenWritable} ran its task: the previous
- * piece has been written and the eyeball connection can take more.
+ * A transport reads the next piece of the response at once while {@link #isWritable()}, and otherwise only after
+ * {@link #whenWritable} ran its task: the previous piece has been written and the eyeball can take more.
  */
 interface EyeballExchange {
 
@@ -21,6 +21,9 @@ interface EyeballExchange {
 
     /** Writes a piece of the response body. Takes ownership of {@code chunk}. */
     ChannelFuture writeBody(ByteBuf chunk);
+
+    /** Whether the eyeball connection can take more now (any thread; queued writes count). */
+    boolean isWritable();
 
     /** Runs {@code task} on the eyeball loop once {@code lastWrite} is done and the eyeball is writable. */
     void whenWritable(ChannelFuture lastWrite, Runnable task);

@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * streamed back. Requests on a connection are served one after the other (keep-alive).
  *
  * <h2>Flow control</h2>
- * Auto-read is off. The eyeball is read again only when the request stream has taken the last piece of body and
- * can take more ({@link RequestStream#whenWritable}); the response direction is gated the same way by
+ * Auto-read is off. The eyeball is read again at once while the request stream is writable, else once it has
+ * taken the last piece of body and can take more ({@link RequestStream#whenWritable}); the response direction is
+ * gated the same way by
  * {@link Exchange#whenWritable}. After a request is complete nothing is read until its response is.
  *
  * <h2>Websockets</h2>
@@ -336,13 +337,13 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
             if (stream == null || finished || (requestDone && !raw)) {
                 return;
             }
-            if (lastRequestWrite == null) {
+            if (lastRequestWrite == null || stream.isWritable()) {
                 ctx.read();
             } else {
                 // Reading resumes once the stream has taken the last piece and can take more.
                 stream.whenWritable(lastRequestWrite, ctx.channel()::read);
-                lastRequestWrite = null;
             }
+            lastRequestWrite = null;
         }
 
         @Override
@@ -406,6 +407,11 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
                 }
             });
             return write;
+        }
+
+        @Override
+        public boolean isWritable() {
+            return ctx.channel().isWritable();
         }
 
         @Override

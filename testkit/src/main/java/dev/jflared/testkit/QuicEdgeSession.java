@@ -110,7 +110,6 @@ final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements Edge
         QuicRequestStreamHandler handler = new QuicRequestStreamHandler(exchange);
         quic.newStreamBootstrap()
                 .type(QuicStreamType.BIDIRECTIONAL)
-                .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .handler(handler)
                 .create()

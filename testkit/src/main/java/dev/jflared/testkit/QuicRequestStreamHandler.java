@@ -15,6 +15,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamFrame;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.AbstractMap;
@@ -36,8 +37,8 @@ import org.slf4j.LoggerFactory;
  * {@link EyeballExchange}, then passes every further byte on as response body until the connector's FIN.
  *
  * <h2>Flow control</h2>
- * Auto-read is off. After a batch of body bytes has been handed to the eyeball, the next {@code read()} is issued
- * by {@link EyeballExchange#whenWritable}: when the eyeball has taken it and can take more.
+ * Auto-read is on while the eyeball is writable; when it is not, auto-read is turned off until
+ * {@link EyeballExchange#whenWritable} says the eyeball has taken what it was given and can take more.
  *
  * <h2>Errors</h2>
  * A bad preamble, an oversized or malformed response head, a reset or a FIN before the head fail the exchange (the
@@ -87,7 +88,6 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
             outputDone = true;
             ctx.writeAndFlush(new DefaultQuicStreamFrame(out, true));
         }
-        ctx.read();
         ctx.fireChannelActive();
     }
 
@@ -142,7 +142,7 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
             frame.flip();
             MessageReader message = Serialize.read(frame);
             response = ConnectResponse.read(message);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             fail(ctx, "malformed ConnectResponse: " + e.getMessage());
             return;
         }
@@ -213,13 +213,13 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
         if (inputDone) {
             return;
         }
-        if (lastBodyWrite == null) {
-            ctx.read();
-        } else {
-            // Reading resumes once the eyeball has taken what we gave it.
-            exchange.whenWritable(lastBodyWrite, channel::read);
-            lastBodyWrite = null;
+        // Auto-read stays on while the eyeball can take more (with it off, quiche's window updates lag and every
+        // read() yields one packet); when the eyeball is full, it is turned off until it has taken what it got.
+        if (lastBodyWrite != null && !exchange.isWritable()) {
+            ctx.channel().config().setAutoRead(false);
+            exchange.whenWritable(lastBodyWrite, () -> channel.config().setAutoRead(true));
         }
+        lastBodyWrite = null;
     }
 
     @Override
@@ -281,6 +281,11 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
     @Override
     public ChannelFuture writeBody(ByteBuf chunk) {
         return channel.writeAndFlush(chunk);
+    }
+
+    @Override
+    public boolean isWritable() {
+        return channel.isWritable();
     }
 
     @Override

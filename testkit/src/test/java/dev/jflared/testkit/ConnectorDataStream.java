@@ -10,6 +10,7 @@ import dev.jflared.rpc.schema.QuicStreamSignatures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -44,6 +45,7 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
     private volatile Mode mode = Mode.NONE;
     private long count;
     private boolean fin;
+    private Runnable whenWritable;
 
     private ConnectorDataStream(QuicStreamChannel stream, ConnectRequest request, CompositeByteBuf rest) {
         this.stream = stream;
@@ -130,28 +132,42 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
         return done;
     }
 
+    /**
+     * Writes chunks while the stream is writable; when it is not, the next chunk follows once QUIC has taken the
+     * last one, so about one high-water mark of data waits here at most.
+     */
     private void sendMore(long[] sent, long total, CompletableFuture<Void> done) {
-        while (sent[0] < total && stream.isWritable()) {
-            int size = (int) Math.min(64 * 1024, total - sent[0]);
+        while (true) {
+            if (sent[0] >= total) {
+                stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).addListener(f -> done.complete(null));
+                return;
+            }
+            int size = (int) Math.min(16 * 1024, total - sent[0]);
             ByteBuf chunk = stream.alloc().buffer(size);
             for (int i = 0; i < size; i++) {
                 chunk.writeByte((int) ((sent[0] + i) % 251));
             }
             sent[0] += size;
-            stream.writeAndFlush(chunk);
-        }
-        if (sent[0] >= total) {
-            stream.writeAndFlush(QuicStreamFrame.EMPTY_FIN).addListener(f -> done.complete(null));
-        } else {
-            stream.pipeline().addLast(new ChannelInboundHandlerAdapter() {
-                @Override
-                public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-                    if (ctx.channel().isWritable()) {
-                        ctx.pipeline().remove(this);
+            ChannelFuture write = stream.writeAndFlush(chunk);
+            if (!stream.isWritable()) {
+                write.addListener(f -> {
+                    if (f.isSuccess()) {
                         sendMore(sent, total, done);
+                    } else {
+                        done.completeExceptionally(f.cause());
                     }
-                }
-            });
+                });
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable() && whenWritable != null) {
+            Runnable task = whenWritable;
+            whenWritable = null;
+            task.run();
         }
     }
 
