@@ -120,6 +120,26 @@ public final class Orchestrator implements ConfigSource {
         }
     }
 
+    /**
+     * Replaces the ingress rules given by the embedding API ({@code Tunnel.updateIngress}), through the same
+     * atomic swap a configuration pushed by the edge goes through: requests already started keep the snapshot
+     * they matched against, new ones see {@code ingress}. The version in force is kept, so that the edge's next
+     * push, numbered above it, still applies; {@code warp-routing} and the {@code originRequest} defaults are kept.
+     *
+     * @return the version in force, unchanged
+     */
+    public int updateIngress(Ingress ingress) {
+        requireNonNull(ingress, "ingress");
+        synchronized (updateLock) {
+            ConfigSnapshot old = current.get();
+            current.set(new ConfigSnapshot(old.version(), ingress, old.warpRouting(),
+                    old.originRequestDefaults()));
+            logger.atInfo().addKeyValue("rules", ingress.rules().size()).addKeyValue("version", old.version())
+                    .log("Updated to new ingress rules");
+            return old.version();
+        }
+    }
+
     private static ConfigSnapshot parse(int version, String configJson) {
         RemoteConfig remote = IngressParser.parseRemoteConfig(configJson);
         // Without rules the parser answers with a catch-all resolved against the top-level originRequest alone:

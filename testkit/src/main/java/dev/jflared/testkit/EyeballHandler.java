@@ -444,7 +444,12 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
                 if (keepAlive && requestDone) {
                     ctx.read();
                 } else {
-                    stream.abort();
+                    // The answer can come before the stream-opened listener has run (an in-process origin answers
+                    // at once); streamOpened aborts the stream then.
+                    if (stream != null) {
+                        stream.abort();
+                    }
+                    releasePending();
                     done.addListener(ChannelFutureListener.CLOSE);
                 }
             });
