@@ -29,6 +29,8 @@ final class QuicEdgeListener {
     private static final long STREAM_WINDOW = 6L << 20;
     /** The connector's own idle timeout (5 s in cloudflared) governs; ours only needs to be no shorter. */
     private static final long IDLE_TIMEOUT_SECONDS = 30;
+    /** A flow-control window's worth of datagrams must fit, or loopback drops them (the kernel caps it). */
+    private static final int UDP_SOCKET_BUFFER = 4 << 20;
     private static final int DATAGRAM_QUEUE = 1024;
 
     private QuicEdgeListener() {}
@@ -69,6 +71,8 @@ final class QuicEdgeListener {
         return new Bootstrap()
                 .group(group)
                 .channel(NioDatagramChannel.class)
+                .option(ChannelOption.SO_RCVBUF, UDP_SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, UDP_SOCKET_BUFFER)
                 .handler(codec)
                 .bind(address);
     }

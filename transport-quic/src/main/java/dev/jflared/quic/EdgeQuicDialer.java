@@ -103,6 +103,8 @@ public final class EdgeQuicDialer {
         ChannelFuture bound = new Bootstrap()
                 .group(loop)
                 .channelFactory(datagramChannelFactory)
+                .option(ChannelOption.SO_RCVBUF, QuicSettings.UDP_SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, QuicSettings.UDP_SOCKET_BUFFER)
                 .handler(codecFor(edgeAddress))
                 .bind(0);
         bound.addListener(f -> {

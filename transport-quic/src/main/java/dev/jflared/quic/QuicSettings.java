@@ -55,6 +55,13 @@ public final class QuicSettings {
     public static final long STREAM_RECEIVE_WINDOW = 6L << 20;
 
     /**
+     * UDP socket send and receive buffers asked of the kernel: 4 MiB (capped by {@code net.core.rmem_max} and
+     * {@code wmem_max}). With windows this large a peer sends bursts that the default 208 KiB buffer drops, and the
+     * losses hold the congestion window down; quic-go asks for 7 MiB for the same reason.
+     */
+    public static final int UDP_SOCKET_BUFFER = 4 << 20;
+
+    /**
      * UDP payload size toward an IPv4 edge address: 1232. cloudflared keeps quic-go below 1280 because WARP's MTU is
      * 1280, and picks 1232 for IPv4 and 1252 for IPv6 ({@code serveQUIC}, {@code supervisor/tunnel.go}).
      */
