@@ -45,7 +45,6 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
     private volatile Mode mode = Mode.NONE;
     private long count;
     private boolean fin;
-    private Runnable whenWritable;
 
     private ConnectorDataStream(QuicStreamChannel stream, ConnectRequest request, CompositeByteBuf rest) {
         this.stream = stream;
@@ -159,15 +158,6 @@ final class ConnectorDataStream extends ChannelInboundHandlerAdapter {
                 });
                 return;
             }
-        }
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && whenWritable != null) {
-            Runnable task = whenWritable;
-            whenWritable = null;
-            task.run();
         }
     }
 
