@@ -9,8 +9,8 @@
  *       methods per area ({@code tunnel()}, {@code proxy()}, {@code orchestration()}, {@code rpc()},
  *       {@code quic()});</li>
  *   <li>{@link dev.jflared.metrics.MetricsServer}: {@code /metrics}, {@code /ready}, {@code /healthcheck},
- *       {@code /quicktunnel} and {@code /config}, reading a {@link dev.jflared.metrics.ReadinessSource} (such as
- *       {@link dev.jflared.metrics.ConnectionReadiness}) and a
+ *       {@code /quicktunnel} and {@code /config}, reading a {@link dev.jflared.metrics.ReadinessSource} (the
+ *       supervisor, which counts only connections really serving) and a
  *       {@link dev.jflared.metrics.ConfigSource}.</li>
  * </ul>
  */
