@@ -1,6 +1,10 @@
 /**
- * Test kit for tunnels on loopback. For now: {@link dev.jflared.testkit.TestCertificateAuthority}, a throw-away CA
- * that issues the certificates a loopback edge presents ({@code quic.cftunnel.com}, {@code h2.cftunnel.com},
- * {@code localhost}, {@code 127.0.0.1}).
+ * A Cloudflare edge on loopback for your own tests, demos and ours. {@link dev.jflared.testkit.LocalEdge} is the
+ * public entry point: start it, point a connector (an embedded {@code dev.jflared.Tunnel}, the jflared CLI, or
+ * cloudflared with {@code --edge} and {@code --cacert}) at it, send eyeball HTTP requests to
+ * {@link dev.jflared.testkit.LocalEdge#eyeballUrl()}, and inspect what the connector registered. The JUnit 5
+ * extension in {@code dev.jflared.testkit.junit} does all of that around your handler. Also here:
+ * {@link dev.jflared.testkit.TestCertificateAuthority}, the throw-away CA that issues the certificates the edge
+ * presents ({@code quic.cftunnel.com}, {@code h2.cftunnel.com}, {@code localhost}, {@code 127.0.0.1}).
  */
 package dev.jflared.testkit;
