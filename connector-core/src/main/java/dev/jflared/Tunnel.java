@@ -373,7 +373,6 @@ public final class Tunnel implements AutoCloseable {
         private void assemble(TunnelBuilder builder) {
             var credentials = builder.resolveCredentials();
             var trust = builder.resolveTrust();
-            EdgeTransports transports = transports(builder);
             Ingress ingress = builder.ingress;
             WarpRoutingConfig warpRouting = WarpRoutingConfig.DEFAULTS;
             if (builder.configFile != null) {
@@ -388,6 +387,7 @@ public final class Tunnel implements AutoCloseable {
             }
             origins = Map.copyOf(builder.origins);
             checkOrigins(ingress, origins);
+            EdgeTransports transports = transports(builder);
             connectorId = builder.connectorId != null ? builder.connectorId : UUID.randomUUID();
             gracePeriod = builder.gracePeriod;
             ownGroup = builder.group == null;

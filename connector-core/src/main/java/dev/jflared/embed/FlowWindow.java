@@ -50,11 +50,27 @@ final class FlowWindow {
         writer = channel;
         if (pending.addAndGet(bytes) > high && blocked.compareAndSet(false, true)) {
             setWritable(channel, false);
+            // The reader may have taken everything between the add and the flag: look again.
+            resumeIfRoom();
         }
     }
 
     void consumed(long bytes) {
-        if (pending.addAndGet(-bytes) <= high / 2 && blocked.compareAndSet(true, false)) {
+        pending.addAndGet(-bytes);
+        resumeIfRoom();
+    }
+
+    /**
+     * Marks the window full without bytes, so that falling below half calls {@link #onRoom}; calls it at once
+     * (asynchronously, through the action) when the window is already below half.
+     */
+    void block() {
+        blocked.set(true);
+        resumeIfRoom();
+    }
+
+    private void resumeIfRoom() {
+        if (pending.get() <= high / 2 && blocked.compareAndSet(true, false)) {
             Channel channel = writer;
             if (channel != null) {
                 // Writing resumes here: the reader took enough of what was written.
@@ -65,11 +81,6 @@ final class FlowWindow {
                 action.run();
             }
         }
-    }
-
-    /** Marks the window full without bytes, so that the next {@link #consumed} below half calls {@link #onRoom}. */
-    void block() {
-        blocked.set(true);
     }
 
     private static void setWritable(Channel channel, boolean writable) {

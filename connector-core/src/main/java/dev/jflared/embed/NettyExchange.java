@@ -30,6 +30,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,7 +69,7 @@ final class NettyExchange extends ChannelInboundHandlerAdapter implements BodyRe
     private final AtomicLong towardTunnel = new AtomicLong();
     private volatile Channel client;
     private volatile boolean sourcePaused;
-    private volatile boolean readPaused;
+    private final AtomicBoolean readPaused = new AtomicBoolean();
 
     // Tunnel-loop only.
     private BodySink sink;
@@ -251,8 +252,12 @@ final class NettyExchange extends ChannelInboundHandlerAdapter implements BodyRe
         if (towardTunnel.get() <= window) {
             ctx.channel().read();
         } else {
-            // Reading pauses here; drain() resumes it when the tunnel stream has taken enough.
-            readPaused = true;
+            // Reading pauses here; drain() resumes it when the tunnel stream has taken enough. The tunnel side may
+            // have drained between the check and the flag: look again.
+            readPaused.set(true);
+            if (towardTunnel.get() <= window / 2 && readPaused.compareAndSet(true, false)) {
+                ctx.channel().read();
+            }
         }
         ctx.fireChannelReadComplete();
     }
@@ -342,8 +347,7 @@ final class NettyExchange extends ChannelInboundHandlerAdapter implements BodyRe
             sink.flush();
         }
         Channel channel = client;
-        if (readPaused && towardTunnel.get() <= window / 2 && channel != null) {
-            readPaused = false;
+        if (channel != null && towardTunnel.get() <= window / 2 && readPaused.compareAndSet(true, false)) {
             channel.eventLoop().execute(channel::read);
         }
     }

@@ -41,6 +41,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,8 @@ class NettyHandlerOriginTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final CompletableFuture<Void> secondEventMayGo = new CompletableFuture<>();
+    private static final int BIG = 8 * 1024 * 1024;
+    private static final AtomicInteger unwritableSeen = new AtomicInteger();
 
     private static LocalEdge edge;
     private static NettyHandlerOrigin origin;
@@ -87,6 +90,7 @@ class NettyHandlerOriginTest {
     /** GET /hello, streaming echo of POST /echo, and /events: one event, then another when the test says. */
     private static final class Router extends ChannelInboundHandlerAdapter {
         private boolean echo;
+        private long bigSent = -1;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
@@ -97,6 +101,12 @@ class NettyHandlerOriginTest {
                     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
                     ctx.write(head);
+                } else if (path.equals("/big")) {
+                    HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+                    head.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, BIG);
+                    ctx.write(head);
+                    bigSent = 0;
+                    writeBig(ctx);
                 } else if (path.equals("/events")) {
                     HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
                     head.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream");
@@ -139,6 +149,34 @@ class NettyHandlerOriginTest {
             ctx.flush();
             ctx.fireChannelReadComplete();
         }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+            if (!ctx.channel().isWritable()) {
+                unwritableSeen.incrementAndGet();
+            } else if (bigSent >= 0) {
+                writeBig(ctx);
+            }
+            ctx.fireChannelWritabilityChanged();
+        }
+
+        /** Writes the big body only while the channel is writable, as a well-behaved Netty handler does. */
+        private void writeBig(ChannelHandlerContext ctx) {
+            while (ctx.channel().isWritable() && bigSent < BIG) {
+                int size = (int) Math.min(16 * 1024, BIG - bigSent);
+                byte[] chunk = new byte[size];
+                for (int i = 0; i < size; i++) {
+                    chunk[i] = (byte) ((bigSent + i) % 251);
+                }
+                bigSent += size;
+                ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(chunk)));
+            }
+            if (bigSent == BIG) {
+                bigSent = -1;
+                ctx.write(LastHttpContent.EMPTY_LAST_CONTENT);
+            }
+            ctx.flush();
+        }
     }
 
     private static final class WsEcho extends SimpleChannelInboundHandler<TextWebSocketFrame> {
@@ -167,6 +205,20 @@ class NettyHandlerOriginTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(payload);
+    }
+
+    @Test
+    void aLargeResponsePausesTheWriterAndArrivesWhole() throws Exception {
+        var response = client.send(java.net.http.HttpRequest.newBuilder(edge.eyeballUri("/big"))
+                .timeout(WAIT).build(), BodyHandlers.ofByteArray());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        byte[] body = response.body();
+        assertThat(body).hasSize(BIG);
+        for (int i = 0; i < BIG; i += 4099) {
+            assertThat(body[i]).isEqualTo((byte) (i % 251));
+        }
+        assertThat(unwritableSeen.get()).isPositive();
     }
 
     @Test

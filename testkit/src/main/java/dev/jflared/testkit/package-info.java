@@ -1,20 +1,16 @@
 /**
- * Test kit for tunnels on loopback.
- *
- * <ul>
- *   <li>{@link dev.jflared.testkit.LocalEdge}: a Cloudflare edge on loopback (QUIC registration, eyeball HTTP
- *       through the tunnel, configuration pushes, events), for tests, demos and users' own tests.</li>
- *   <li>{@link dev.jflared.testkit.TestCertificateAuthority}: a throw-away CA that issues the certificates a
- *       loopback edge presents ({@code quic.cftunnel.com}, {@code h2.cftunnel.com}, {@code localhost},
- *       {@code 127.0.0.1}).</li>
- * </ul>
+ * A Cloudflare edge on loopback for your own tests, demos and ours. {@link dev.jflared.testkit.LocalEdge} is the
+ * public entry point: start it, point a connector (an embedded {@code dev.jflared.Tunnel}, the jflared CLI, or
+ * cloudflared with {@code --edge} and {@code --cacert}) at it, send eyeball HTTP requests to
+ * {@link dev.jflared.testkit.LocalEdge#eyeballUrl()}, and inspect what the connector registered. The JUnit 5
+ * extension in {@code dev.jflared.testkit.junit} does all of that around your handler. Also here:
+ * {@link dev.jflared.testkit.TestCertificateAuthority}, the throw-away CA that issues the certificates the edge
+ * presents ({@code quic.cftunnel.com}, {@code h2.cftunnel.com}, {@code localhost}, {@code 127.0.0.1}).
  *
  * <p>Public: {@code LocalEdge} and its values ({@code Registration}, {@code ConnectionInfo}, {@code EdgeEvent},
  * {@code ConfigPushResult}, {@code LocalConfiguration}). Package-private: the transport-neutral edge
  * ({@code EdgeState}, {@code RegistrationService}, {@code EdgeSession}, {@code RequestStream},
  * {@code EyeballExchange}), the eyeball port ({@code EyeballServer}, {@code EyeballHandler},
- * {@code AdminEndpoints}) and the QUIC listener ({@code QuicEdgeListener}, {@code QuicEdgeSession},
- * {@code QuicRequestStreamHandler}, {@code QuicConfigPush}). An HTTP/2 listener is one more {@code EdgeSession}
- * beside {@code QuicEdgeSession}.
+ * {@code AdminEndpoints}) and one listener per protocol, each a kind of {@code EdgeSession}.
  */
 package dev.jflared.testkit;
