@@ -74,11 +74,16 @@ class TunnelEndToEndTest {
 
     /** A LocalEdge with one QUIC address per HA connection: the supervisor gives each connection its own. */
     static LocalEdge.Builder haEdge() {
-        InetSocketAddress[] listen = new InetSocketAddress[HA];
-        for (int i = 0; i < HA; i++) {
+        return LocalEdge.builder().listen(haEdgeAddresses(HA));
+    }
+
+    /** {@code count} loopback addresses on port 0, for {@link LocalEdge.Builder#listen}. */
+    static InetSocketAddress[] haEdgeAddresses(int count) {
+        InetSocketAddress[] listen = new InetSocketAddress[count];
+        for (int i = 0; i < count; i++) {
             listen[i] = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
         }
-        return LocalEdge.builder().listen(listen);
+        return listen;
     }
 
     @AfterEach
