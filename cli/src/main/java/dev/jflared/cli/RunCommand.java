@@ -10,13 +10,17 @@ import dev.jflared.config.Settings;
 import dev.jflared.config.TunnelConfig;
 import dev.jflared.config.TunnelCredentials;
 import dev.jflared.config.TunnelFlag;
+import dev.jflared.edge.EdgeAddress;
+import dev.jflared.edge.EdgeAddressPool;
 import dev.jflared.edge.EdgeDiscovery;
 import dev.jflared.edge.EdgeIpVersion;
 import dev.jflared.edge.EdgeTrust;
 import dev.jflared.edge.EdgeTrustException;
 import dev.jflared.ingress.Ingress;
+import dev.jflared.ingress.IngressRule;
 import dev.jflared.ingress.IngressParser;
 import dev.jflared.ingress.OriginRequestConfig;
+import dev.jflared.ingress.OriginService;
 import dev.jflared.metrics.CloudflaredMetrics;
 import dev.jflared.metrics.MetricRegistry;
 import dev.jflared.metrics.MetricsServer;
@@ -28,11 +32,18 @@ import dev.jflared.proxy.OriginProxy;
 import dev.jflared.supervisor.Platform;
 import dev.jflared.supervisor.ProtocolChoice;
 import dev.jflared.supervisor.TunnelSupervisor;
+import dev.jflared.testkit.EdgeEvent;
+import dev.jflared.testkit.LocalEdge;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -43,11 +54,13 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
@@ -62,6 +75,14 @@ import picocli.CommandLine.ParentCommand;
  * SIGTERM starts a graceful shutdown ({@code Initiating graceful shutdown due to signal interrupt ...}): every
  * connection unregisters and drains within {@code --grace-period}, then {@code Tunnel server stopped} and
  * {@code Metrics server stopped} are logged. A second signal ends the process at once ({@link StopSignals}).
+ *
+ * <h2>Local edge</h2>
+ * With {@code --local-edge} ({@code tunnel --local-edge run} or {@code tunnel run --local-edge}) no account,
+ * credentials or config are needed: a {@link LocalEdge} starts in-process with generated credentials, the
+ * connections go to its loopback addresses trusting its CA, the config file's ingress is served (or
+ * {@code hello_world} when there is none and no single-origin flag), and once the first connection is registered
+ * the eyeball URL is logged and printed on standard output ({@code Try it: curl http://127.0.0.1:PORT/}). The
+ * edge closes after the tunnel has stopped.
  *
  * <h2>Exit codes</h2>
  * 0 after a shutdown by signal; 1, with the reason on standard error, for bad settings, credentials or ingress,
@@ -98,6 +119,14 @@ final class RunCommand implements Callable<Integer> {
     @Parameters(arity = "0..1", paramLabel = "TUNNEL", description = "The tunnel's UUID (or config.yml's tunnel:).")
     private String tunnelArgument;
 
+    @Option(names = "--local-edge",
+            description = "Run against an in-process loopback edge (no account or credentials needed) and print "
+                    + "the URL to try; also accepted before run: tunnel --local-edge run")
+    private boolean localEdgeOption;
+
+    /** The in-process edge of {@code --local-edge}, once started; closed after the tunnel stopped. */
+    private LocalEdge localEdge;
+
     @Override
     public Integer call() {
         Settings settings = tunnel.settings();
@@ -107,6 +136,9 @@ final class RunCommand implements Callable<Integer> {
         try {
             return run(settings, group);
         } finally {
+            if (localEdge != null) {
+                localEdge.close();
+            }
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
@@ -116,6 +148,9 @@ final class RunCommand implements Callable<Integer> {
      * decides them: an in-process edge ({@code --local-edge}) is wired in here.
      */
     EdgeTarget edgeTarget(Settings settings, EventLoopGroup group) {
+        if (usesLocalEdge()) {
+            return startLocalEdge(settings);
+        }
         TunnelCredentials credentials = CredentialsLoader.resolve(settings, Optional.ofNullable(tunnelArgument),
                 tunnel.environment().configLoader());
         EdgeTrust trust;
@@ -136,11 +171,76 @@ final class RunCommand implements Callable<Integer> {
         return new EdgeTarget(credentials, trust, Optional.empty(), Optional.of(discovery.build()));
     }
 
+    private boolean usesLocalEdge() {
+        return localEdgeOption || tunnel.localEdge();
+    }
+
+    /**
+     * Starts the in-process edge with generated credentials; the URL to try is printed once the first connection
+     * registered, when requests can be served.
+     */
+    private EdgeTarget startLocalEdge(Settings settings) {
+        PrintStream out = tunnel.environment().out();
+        AtomicBoolean announced = new AtomicBoolean();
+        // One address per HA connection: the supervisor gives each connection its own edge address.
+        InetSocketAddress[] listen = new InetSocketAddress[Math.max(1,
+                settings.getOrDefault(TunnelFlag.HA_CONNECTIONS))];
+        Arrays.fill(listen, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        LocalEdge edge = LocalEdge.builder()
+                .listen(listen)
+                .eventListener(event -> announceOnFirstRegistration(event, announced, out))
+                .build();
+        localEdge = edge;
+        try {
+            edge.start();
+        } catch (java.io.UncheckedIOException e) {
+            throw new CommandFailedException("cannot start the local edge: " + e.getMessage());
+        }
+        logger.atInfo().addKeyValue("edge", edge.connectorAddresses()).addKeyValue("eyeball", edge.eyeballUrl())
+                .log("Started local edge");
+        List<EdgeAddress> addresses = edge.connectorAddresses().stream().map(EdgeAddress::new).toList();
+        EdgeTrust trust;
+        try {
+            trust = EdgeTrust.fromCaCertFile(edge.caFile());
+        } catch (EdgeTrustException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        return new EdgeTarget(edge.credentials(), trust, Optional.of(EdgeAddressPool.ofStaticAddresses(addresses, Clock.systemUTC())), Optional.empty());
+    }
+
+    private void announceOnFirstRegistration(EdgeEvent event, AtomicBoolean announced, PrintStream out) {
+        if (!event.type().equals("register") || !event.fields().has("connectionUuid")
+                || !announced.compareAndSet(false, true)) {
+            return;
+        }
+        String url = localEdge.eyeballUri("/").toString();
+        logger.info("Try it: curl {}", url);
+        synchronized (out) {
+            out.println("Try it: curl " + url);
+            out.flush();
+        }
+    }
+
+    /**
+     * The ingress to serve: the config file's rules or the single-origin flags; with {@code --local-edge} and
+     * neither, {@code hello_world}, so the demo answers something.
+     */
+    private Ingress ingress(TunnelConfig config, Settings settings) {
+        boolean singleOrigin = settings.get(TunnelFlag.HELLO_WORLD).orElse(false)
+                || settings.get(TunnelFlag.BASTION).orElse(false) || settings.isSet(TunnelFlag.URL)
+                || settings.isSet(TunnelFlag.UNIX_SOCKET);
+        if (usesLocalEdge() && config.ingress().isEmpty() && !singleOrigin) {
+            return new Ingress(List.of(new IngressRule(0, "", Optional.empty(),
+                    new OriginService.HelloWorld("hello_world"), OriginRequestConfig.DEFAULTS)));
+        }
+        return IngressParser.fromConfigAndFlags(config, settings);
+    }
+
     private int run(Settings settings, EventLoopGroup group) {
         TunnelConfig config = tunnel.config();
         EdgeTarget target = edgeTarget(settings, group);
         ProtocolChoice protocol = protocol(settings);
-        Ingress ingress = IngressParser.fromConfigAndFlags(config, settings);
+        Ingress ingress = ingress(config, settings);
         BuildInfo build = BuildInfo.load();
         UUID connectorId = UUID.randomUUID();
 

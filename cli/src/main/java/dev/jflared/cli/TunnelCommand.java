@@ -41,6 +41,10 @@ final class TunnelCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Specifies a config file in YAML format.")
     private Path config;
 
+    @Option(names = "--local-edge",
+            description = "tunnel run: run against an in-process loopback edge (no account or credentials needed)")
+    private boolean localEdge;
+
     private TunnelConfig loaded;
 
     /**
@@ -66,6 +70,11 @@ final class TunnelCommand implements Callable<Integer> {
             spec.addOption(option.description("cloudflared's --" + flag.name()
                     + flag.envVars().stream().map(v -> " $" + v).reduce("", String::concat)).build());
         }
+    }
+
+    /** Whether {@code --local-edge} was given before the subcommand ({@code tunnel --local-edge run}). */
+    boolean localEdge() {
+        return localEdge;
     }
 
     CliEnvironment environment() {
