@@ -3,6 +3,7 @@ package dev.jflared.cli;
 import dev.jflared.config.CredentialsLoader;
 import dev.jflared.testkit.EdgeEvent;
 import dev.jflared.testkit.LocalEdge;
+import dev.jflared.transport.Protocol;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
@@ -32,14 +33,14 @@ import picocli.CommandLine.ParentCommand;
 @Command(
         name = "edge",
         mixinStandardHelpOptions = true,
-        description = "Runs a loopback Cloudflare edge (QUIC) for tests and demos; prints its events as JSON lines.")
+        description = "Runs a loopback Cloudflare edge (QUIC and HTTP/2) for tests and demos; prints its events as JSON lines.")
 final class EdgeCommand implements Callable<Integer> {
 
     @ParentCommand
     private Main main;
 
     @Option(names = "--listen", split = ",", paramLabel = "HOST:PORT",
-            description = "QUIC addresses connectors dial (their --edge); default 127.0.0.1:0")
+            description = "Addresses connectors dial (their --edge); default 127.0.0.1:0")
     private List<String> listen = new ArrayList<>();
 
     @Option(names = "--eyeball", paramLabel = "HOST:PORT",
@@ -58,6 +59,11 @@ final class EdgeCommand implements Callable<Integer> {
     @Option(names = "--location", paramLabel = "NAME", defaultValue = LocalEdge.DEFAULT_LOCATION,
             description = "Location name answered on registration; default ${DEFAULT-VALUE}")
     private String location;
+
+    @Option(names = "--protocols", split = ",", paramLabel = "PROTOCOL",
+            description = "Which protocols connectors may use: quic, http2 or both (each listen address serves "
+                    + "QUIC on UDP and HTTP/2 on TCP); default quic,http2")
+    private List<String> protocols = new ArrayList<>();
 
     @Option(names = "--remotely-managed", description = "Tell connectors the tunnel is remotely managed")
     private boolean remotelyManaged;
@@ -88,6 +94,9 @@ final class EdgeCommand implements Callable<Integer> {
                 .location(location)
                 .remotelyManaged(remotelyManaged)
                 .eventListener(event -> print(out, event));
+        if (!protocols.isEmpty()) {
+            builder.protocols(parseProtocols(protocols));
+        }
         for (String address : listen) {
             builder.listen(parseAddress(address, "--listen"));
         }
@@ -120,6 +129,19 @@ final class EdgeCommand implements Callable<Integer> {
             out.println(event.json());
             out.flush();
         }
+    }
+
+    /** Parses the {@code --protocols} values, {@code quic} and {@code http2}. */
+    static Protocol[] parseProtocols(List<String> values) {
+        List<Protocol> parsed = new ArrayList<>();
+        for (String value : values) {
+            String name = value.trim();
+            if (!name.equals("quic") && !name.equals("http2")) {
+                throw new CommandFailedException("--protocols: expected quic or http2, got \"" + value + "\"");
+            }
+            parsed.add(Protocol.fromFlag(name));
+        }
+        return parsed.toArray(new Protocol[0]);
     }
 
     /** Parses {@code host:port} or {@code [v6]:port}; the port may be 0. */

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -224,6 +225,18 @@ final class EdgeState {
         event.put("lastAppliedVersion", result.lastAppliedVersion());
         event.put("err", result.err());
         event.put("trigger", trigger);
+        emit(event);
+    }
+
+    /** A response ended with trailers (HTTP/2 connectors send them as a trailing HEADERS frame). */
+    void trailers(EdgeRequest request, List<Map.Entry<String, String>> trailers) {
+        ObjectNode event = EdgeEvent.start("trailers");
+        event.put("host", request.host());
+        event.put("path", request.uri());
+        ObjectNode fields = event.putObject("trailers");
+        for (Map.Entry<String, String> trailer : trailers) {
+            fields.put(trailer.getKey().toLowerCase(Locale.ROOT), trailer.getValue());
+        }
         emit(event);
     }
 

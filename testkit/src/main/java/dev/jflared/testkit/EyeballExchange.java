@@ -2,6 +2,8 @@ package dev.jflared.testkit;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The eyeball half of one proxied request, which a transport's request stream feeds with the connector's answer.
@@ -29,7 +31,15 @@ interface EyeballExchange {
     void whenWritable(ChannelFuture lastWrite, Runnable task);
 
     /** The response body is complete. */
-    void end();
+    default void end() {
+        end(List.of());
+    }
+
+    /**
+     * The response body is complete, followed by these trailers; a chunked eyeball response carries them in its
+     * last chunk (HTTP/1.1 has nowhere else to put them), and the edge reports them as a {@code trailers} event.
+     */
+    void end(List<Map.Entry<String, String>> trailers);
 
     /** The stream failed: the eyeball gets a 502 if no answer was sent yet, else its connection is closed. */
     void fail(String reason);

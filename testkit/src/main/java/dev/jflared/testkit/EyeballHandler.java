@@ -9,6 +9,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -25,6 +26,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -429,7 +431,10 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
         }
 
         @Override
-        public void end() {
+        public void end(List<Map.Entry<String, String>> trailers) {
+            if (!trailers.isEmpty()) {
+                state.trailers(request, trailers);
+            }
             onLoop(() -> {
                 if (finished) {
                     return;
@@ -440,7 +445,7 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
                     ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                     return;
                 }
-                ChannelFuture done = ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+                ChannelFuture done = ctx.writeAndFlush(lastContent(trailers));
                 if (keepAlive && requestDone) {
                     ctx.read();
                 } else {
@@ -453,6 +458,17 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
                     done.addListener(ChannelFutureListener.CLOSE);
                 }
             });
+        }
+
+        private LastHttpContent lastContent(List<Map.Entry<String, String>> trailers) {
+            if (trailers.isEmpty()) {
+                return LastHttpContent.EMPTY_LAST_CONTENT;
+            }
+            LastHttpContent last = new DefaultLastHttpContent();
+            for (Map.Entry<String, String> trailer : trailers) {
+                last.trailingHeaders().add(trailer.getKey(), trailer.getValue());
+            }
+            return last;
         }
 
         @Override

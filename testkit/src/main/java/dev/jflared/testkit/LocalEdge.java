@@ -13,6 +13,8 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.handler.codec.quic.BoringSSLContextOption;
 import io.netty.handler.codec.quic.QuicSslContext;
+import io.netty.handler.ssl.SslContext;
+import dev.jflared.transport.Protocol;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,6 +31,8 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.EnumSet;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +42,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * A Cloudflare edge on loopback, for tests, demos and your own tests: connectors register with it over QUIC, and
+ * A Cloudflare edge on loopback, for tests, demos and your own tests: connectors register with it over QUIC or
+ * HTTP/2, and
  * plain HTTP requests to its eyeball port are forwarded through the tunnel, as the real edge does.
  *
  * <pre>{@code
@@ -56,8 +61,11 @@ import java.util.stream.Stream;
  * <h2>What it does</h2>
  * <ul>
  *   <li>QUIC on each {@linkplain Builder#listen listen address}, ALPN {@code argotunnel}, with a certificate from a
- *       fresh {@link TestCertificateAuthority} for {@code quic.cftunnel.com} and loopback; the CA is in
- *       {@link #caFile()} for the connector's {@code --cacert}.</li>
+ *       fresh {@link TestCertificateAuthority} for {@code quic.cftunnel.com}, {@code h2.cftunnel.com} and loopback;
+ *       the CA is in {@link #caFile()} for the connector's {@code --cacert}.</li>
+ *   <li>HTTP/2 over TCP+TLS (no ALPN) on the same host and port, the edge acting as the HTTP/2 client: it opens
+ *       the control stream, then one stream per eyeball request ({@link Builder#protocols} limits which of the
+ *       two are served).</li>
  *   <li>Registration: the connector's credentials must match {@link #credentials()}; a mismatch is answered with a
  *       {@code ConnectionError} ({@code shouldRetry=false}), as is any registration a
  *       {@linkplain Builder#registrationError rule} matches. Unregistration and the local configuration are
@@ -86,6 +94,8 @@ public final class LocalEdge implements AutoCloseable {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ALPN = "argotunnel";
+    /** How often a port-0 listen address is tried for a port free for both UDP and TCP. */
+    private static final int BIND_ATTEMPTS = 5;
     /** Offered to connectors in this order; cloudflared prefers X25519MLKEM768 (NOTES.md "TLS to the edge"). */
     private static final String[] KEY_EXCHANGE_GROUPS = {"X25519MLKEM768", "X25519", "P-256", "P-384"};
 
@@ -93,6 +103,7 @@ public final class LocalEdge implements AutoCloseable {
     private final List<InetSocketAddress> listen;
     private final InetSocketAddress eyeball;
     private final Optional<Path> tlsDirectory;
+    private final Set<Protocol> protocols;
     private final EdgeState state;
     private final Object lock = new Object();
     // Guarded by lock.
@@ -100,6 +111,7 @@ public final class LocalEdge implements AutoCloseable {
     private boolean closed;
     private EventLoopGroup group;
     private final List<Channel> listeners = new ArrayList<>();
+    private final List<InetSocketAddress> connectorAddresses = new ArrayList<>();
     private Channel eyeballChannel;
     private Path tlsDir;
     private Path caFile;
@@ -111,6 +123,7 @@ public final class LocalEdge implements AutoCloseable {
         this.listen = builder.listen.isEmpty() ? List.of(loopback(0)) : List.copyOf(builder.listen);
         this.eyeball = builder.eyeball != null ? builder.eyeball : loopback(0);
         this.tlsDirectory = Optional.ofNullable(builder.tlsDirectory);
+        this.protocols = Set.copyOf(builder.protocols);
         this.state = new EdgeState(credentials, builder.location, builder.remotelyManaged, builder.rules,
                 builder.listeners);
     }
@@ -156,11 +169,44 @@ public final class LocalEdge implements AutoCloseable {
                 .applicationProtocols(ALPN)
                 .option(BoringSSLContextOption.GROUPS, KEY_EXCHANGE_GROUPS)
                 .build();
+        SslContext tcpSslContext = certificate.serverSslContextBuilder().build();
         for (InetSocketAddress address : listen) {
-            listeners.add(await(QuicEdgeListener.bind(group, address, sslContext, state), "QUIC on " + address));
+            connectorAddresses.add(bindConnectorPort(address, sslContext, tcpSslContext));
         }
         eyeballChannel = await(EyeballServer.bind(group, eyeball, state, new AdminEndpoints(state)),
                 "eyeball HTTP on " + eyeball);
+    }
+
+    /**
+     * Binds QUIC (UDP) and HTTP/2 (TCP) on one host and port, as the real edge serves both on 7844. With port 0 the
+     * TCP port is the one the UDP socket got; if another process holds it, both are bound anew a few times.
+     */
+    private InetSocketAddress bindConnectorPort(InetSocketAddress address, QuicSslContext quicSsl,
+            SslContext tcpSsl) throws IOException {
+        if (!protocols.contains(Protocol.QUIC)) {
+            Channel tcp = await(Http2EdgeListener.bind(group, address, tcpSsl, state), "HTTP/2 on " + address);
+            listeners.add(tcp);
+            return (InetSocketAddress) tcp.localAddress();
+        }
+        for (int attempt = 1; ; attempt++) {
+            Channel udp = await(QuicEdgeListener.bind(group, address, quicSsl, state), "QUIC on " + address);
+            InetSocketAddress bound = QuicEdgeListener.localAddress(udp);
+            if (!protocols.contains(Protocol.HTTP2)) {
+                listeners.add(udp);
+                return bound;
+            }
+            ChannelFuture tcp = Http2EdgeListener.bind(group, bound, tcpSsl, state).awaitUninterruptibly();
+            if (tcp.isSuccess()) {
+                listeners.add(udp);
+                listeners.add(tcp.channel());
+                return bound;
+            }
+            udp.close().awaitUninterruptibly();
+            if (address.getPort() != 0 || attempt == BIND_ATTEMPTS) {
+                throw new IOException("cannot bind HTTP/2 (TCP) on " + HostPort.format(bound) + ": "
+                        + tcp.cause().getMessage(), tcp.cause());
+            }
+        }
     }
 
     private static Channel await(ChannelFuture future, String what) throws IOException {
@@ -184,8 +230,8 @@ public final class LocalEdge implements AutoCloseable {
                 event.put("credentialsFile", credentialsFile.toString());
             }
         }
-        event.put("quic", true);
-        event.put("http2", false);
+        event.put("quic", protocols.contains(Protocol.QUIC));
+        event.put("http2", protocols.contains(Protocol.HTTP2));
         return event;
     }
 
@@ -219,12 +265,20 @@ public final class LocalEdge implements AutoCloseable {
         return file;
     }
 
-    /** The QUIC addresses, what a connector passes to {@code --edge}. */
+    /**
+     * The connector addresses, what a connector passes to {@code --edge}: each serves QUIC on UDP and HTTP/2 on
+     * TCP, as far as {@linkplain Builder#protocols accepted}.
+     */
     public List<InetSocketAddress> connectorAddresses() {
         synchronized (lock) {
             requireStarted("connectorAddresses()");
-            return listeners.stream().map(QuicEdgeListener::localAddress).toList();
+            return List.copyOf(connectorAddresses);
         }
+    }
+
+    /** The protocols connectors may use with this edge. */
+    public Set<Protocol> protocols() {
+        return protocols;
     }
 
     /** The CA certificate the edge's certificate chains to, as PEM. */
@@ -409,8 +463,8 @@ public final class LocalEdge implements AutoCloseable {
     @Override
     public String toString() {
         synchronized (lock) {
-            return "LocalEdge{tunnel=" + credentials.tunnelId() + (started ? ", edge=" + listeners.stream()
-                    .map(c -> HostPort.format(QuicEdgeListener.localAddress(c))).toList() : "") + "}";
+            return "LocalEdge{tunnel=" + credentials.tunnelId() + ", protocols=" + protocols + (started
+                    ? ", edge=" + connectorAddresses.stream().map(HostPort::format).toList() : "") + "}";
         }
     }
 
@@ -441,8 +495,26 @@ public final class LocalEdge implements AutoCloseable {
         private Path tlsDirectory;
         private final List<EdgeState.RegistrationRule> rules = new ArrayList<>();
         private final List<Consumer<EdgeEvent>> listeners = new ArrayList<>();
+        private Set<Protocol> protocols = EnumSet.allOf(Protocol.class);
 
         private Builder() {}
+
+        /**
+         * The protocols connectors may use; default both. Without {@link Protocol#QUIC} no UDP port is bound, so a
+         * connector's QUIC attempts time out as against a network that blocks UDP (the fallback case); without
+         * {@link Protocol#HTTP2} no TCP port is bound.
+         */
+        public Builder protocols(Protocol... protocols) {
+            if (protocols.length == 0) {
+                throw new IllegalArgumentException("protocols: name at least one of " + List.of(Protocol.values()));
+            }
+            EnumSet<Protocol> chosen = EnumSet.noneOf(Protocol.class);
+            for (Protocol protocol : protocols) {
+                chosen.add(requireNonNull(protocol, "protocols[]"));
+            }
+            this.protocols = chosen;
+            return this;
+        }
 
         /** The tunnel the edge accepts; default: random credentials (see {@link LocalEdge#credentials()}). */
         public Builder credentials(TunnelCredentials credentials) {
@@ -485,7 +557,7 @@ public final class LocalEdge implements AutoCloseable {
             return this;
         }
 
-        /** QUIC listen addresses; default one loopback address, port 0 (keep port 0 in tests). */
+        /** Connector listen addresses (UDP for QUIC and TCP for HTTP/2 on each); default one loopback address, port 0 (keep port 0 in tests). */
         public Builder listen(InetSocketAddress... addresses) {
             for (InetSocketAddress address : addresses) {
                 listen.add(requireNonNull(address, "addresses[]"));

@@ -1,0 +1,210 @@
+package dev.jflared.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.jflared.rpc.RemoteCapability;
+import dev.jflared.rpc.RpcConnection;
+import dev.jflared.rpc.schema.ClientInfo;
+import dev.jflared.rpc.schema.ConnectionDetails;
+import dev.jflared.rpc.schema.ConnectionOptions;
+import dev.jflared.rpc.schema.ConnectionResponse;
+import dev.jflared.rpc.schema.RegisterConnectionParams;
+import dev.jflared.rpc.schema.RegisterConnectionResults;
+import dev.jflared.rpc.schema.TunnelAuth;
+import dev.jflared.rpc.schema.TunnelRpcIds;
+import dev.jflared.transport.Protocol;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2Headers;
+import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2Headers;
+import io.netty.handler.codec.http2.Http2HeadersFrame;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * LocalEdge's HTTP/2 side, with a minimal connector written here (transport-http2 depends on this module, so its
+ * connector cannot be used; integration-tests runs the real one): TLS with SNI {@code h2.cftunnel.com} and no ALPN,
+ * HTTP/2 server, registration over the control stream's bodies.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LocalEdgeHttp2Test {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+
+    private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+
+    @AfterEach
+    void tearDown() {
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    @Test
+    void edgeOpensTheControlStreamAndAcceptsARegistrationOverHttp2() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start()) {
+            CompletableFuture<Http2Headers> controlHead = new CompletableFuture<>();
+            CompletableFuture<RemoteCapability> registration = new CompletableFuture<>();
+            Channel connection = connect(edge, controlHead, registration);
+
+            ConnectionResponse response = register(registration.get(10, TimeUnit.SECONDS), edge);
+
+            Http2Headers head = controlHead.get();
+            assertThat(head.method().toString()).isEqualTo("GET");
+            assertThat(head.path().toString()).isEqualTo("/");
+            assertThat(head.authority().toString()).isEqualTo("h2.cftunnel.com");
+            assertThat(head.get("cf-cloudflared-proxy-connection-upgrade").toString()).isEqualTo("control-stream");
+            assertThat(response).isInstanceOf(ConnectionDetails.class);
+            assertThat(edge.takeEvent("accept", WAIT).orElseThrow().fields().get("protocol").asText())
+                    .isEqualTo("http2");
+            assertThat(edge.takeEvent("register", WAIT).orElseThrow().fields().get("protocol").asText())
+                    .isEqualTo("http2");
+            assertThat(edge.activeConnections()).singleElement()
+                    .satisfies(info -> assertThat(info.protocol()).isEqualTo(Protocol.HTTP2));
+
+            connection.close().sync();
+            assertThat(edge.takeEvent("disconnect", WAIT)).isPresent();
+        }
+    }
+
+    @Test
+    void connectorPortServesUdpAndTcpOnTheSameNumberByDefault() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start()) {
+            InetSocketAddress address = edge.connectorAddresses().get(0);
+
+            EdgeEvent listening = edge.takeEvent("listening", WAIT).orElseThrow();
+
+            assertThat(listening.fields().get("quic").asBoolean()).isTrue();
+            assertThat(listening.fields().get("http2").asBoolean()).isTrue();
+            assertThat(edge.protocols()).containsExactlyInAnyOrder(Protocol.QUIC, Protocol.HTTP2);
+            try (java.net.Socket tcp = new java.net.Socket(address.getAddress(), address.getPort())) {
+                assertThat(tcp.isConnected()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void http2OnlyEdgeLeavesTheUdpPortFree() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().protocols(Protocol.HTTP2).build().start()) {
+            InetSocketAddress address = edge.connectorAddresses().get(0);
+
+            EdgeEvent listening = edge.takeEvent("listening", WAIT).orElseThrow();
+
+            assertThat(listening.fields().get("quic").asBoolean()).isFalse();
+            assertThat(listening.fields().get("http2").asBoolean()).isTrue();
+            try (DatagramSocket udp = new DatagramSocket(address)) {
+                assertThat(udp.getLocalPort()).isEqualTo(address.getPort());
+            }
+        }
+    }
+
+    @Test
+    void serializedResponseHeadersDecodeAsInTheGoldenCapture() {
+        // golden http2/decoded/h2-streams/stream3.txt
+        String serialized = "Q29udGVudC1UeXBl:YXBwbGljYXRpb24vanNvbg;RGF0ZQ:U3VuLCAyMiBOb3YgMjAyNiAwNjowMDoxNSBHTVQ;"
+                + "Q29udGVudC1MZW5ndGg:NzI1";
+
+        List<Map.Entry<String, String>> headers = Http2RequestStreamHandler.deserialize(serialized);
+
+        assertThat(headers).containsExactly(Map.entry("Content-Type", "application/json"),
+                Map.entry("Date", "Sun, 22 Nov 2026 06:00:15 GMT"), Map.entry("Content-Length", "725"));
+    }
+
+    @Test
+    void requestHeadersCarryTheHostAsAuthorityAndDropConnectionHeaders() {
+        EdgeRequest request = new EdgeRequest("GET", "ws.test", "/chat?x=1", List.of(
+                new AbstractMap.SimpleImmutableEntry<>("Sec-Websocket-Key", "k"),
+                new AbstractMap.SimpleImmutableEntry<>("Transfer-Encoding", "chunked"),
+                new AbstractMap.SimpleImmutableEntry<>("Te", "trailers")), true, false);
+
+        Http2Headers headers = Http2RequestStreamHandler.requestHeaders(request);
+
+        assertThat(headers.authority().toString()).isEqualTo("ws.test");
+        assertThat(headers.path().toString()).isEqualTo("/chat?x=1");
+        assertThat(headers.get("sec-websocket-key").toString()).isEqualTo("k");
+        assertThat(headers.get("te").toString()).isEqualTo("trailers");
+        assertThat(headers.contains("transfer-encoding")).isFalse();
+        assertThat(headers.get("cf-cloudflared-proxy-connection-upgrade").toString()).isEqualTo("websocket");
+    }
+
+    /** Dials the edge as a connector would: TLS (SNI h2.cftunnel.com, no ALPN), then HTTP/2 as the server. */
+    private Channel connect(LocalEdge edge, CompletableFuture<Http2Headers> controlHead,
+            CompletableFuture<RemoteCapability> registration) throws Exception {
+        SslContext tls = SslContextBuilder.forClient().trustManager(edge.caFile().toFile()).build();
+        InetSocketAddress address = edge.connectorAddresses().get(0);
+        return new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        SslHandler handler = tls.newHandler(channel.alloc(), "h2.cftunnel.com", address.getPort());
+                        channel.pipeline().addLast(handler, Http2FrameCodecBuilder.forServer().build(),
+                                new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
+                                    @Override
+                                    protected void initChannel(Channel stream) {
+                                        stream.pipeline().addLast(new ControlStream(controlHead, registration));
+                                    }
+                                }));
+                    }
+                })
+                .connect(address).sync().channel();
+    }
+
+    private static ConnectionResponse register(RemoteCapability registration, LocalEdge edge) throws Exception {
+        ConnectionOptions options = new ConnectionOptions(new ClientInfo(TestConnector.CLIENT_ID,
+                TestConnector.FEATURES, "DEV", "linux_amd64"), InetAddress.getLoopbackAddress(), false, 0, 0);
+        RegisterConnectionParams params = new RegisterConnectionParams(new TunnelAuth(
+                edge.credentials().accountTag(), edge.credentials().tunnelSecret()), edge.credentials().tunnelId(),
+                0, options);
+        return registration.call(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.REGISTER_CONNECTION, params::write)
+                .thenApply(RegisterConnectionResults::read)
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    /** Answers the edge's control stream with 200, then speaks RPC as the client over its bodies. */
+    private static final class ControlStream extends ChannelInboundHandlerAdapter {
+
+        private final CompletableFuture<Http2Headers> head;
+        private final CompletableFuture<RemoteCapability> registration;
+
+        ControlStream(CompletableFuture<Http2Headers> head, CompletableFuture<RemoteCapability> registration) {
+            this.head = head;
+            this.registration = registration;
+        }
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            try {
+                if (msg instanceof Http2HeadersFrame frame && head.complete(frame.headers())) {
+                    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
+                    ctx.pipeline().replace(this, "bytes", new Http2StreamBytesCodec());
+                    registration.complete(RpcConnection.client(ctx.channel()).bootstrap());
+                }
+            } finally {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+}
