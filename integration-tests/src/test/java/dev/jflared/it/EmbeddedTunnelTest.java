@@ -12,7 +12,9 @@ import dev.jflared.quic.QuicEdgeTransport;
 import dev.jflared.testkit.LocalEdge;
 import dev.jflared.transport.Protocol;
 import dev.jflared.transport.RegistrationRejectedException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -156,6 +158,31 @@ class EmbeddedTunnelTest {
                 .start())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("dev.jflared:transport-http2");
+    }
+
+    @Test
+    void metricsServerReportsReadinessWhenAsked() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start();
+                Tunnel tunnel = TestOrigins.tunnelFor(edge).handler(TestOrigins.text("x"))
+                        .metricsAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).start()) {
+            tunnel.awaitReady(READY);
+            InetSocketAddress metrics = tunnel.metricsAddress().orElseThrow();
+
+            Eyeball.Response ready = Eyeball.get(URI.create("http://127.0.0.1:" + metrics.getPort() + "/ready"));
+
+            assertThat(ready.status()).isEqualTo(200);
+            assertThat(ready.body()).contains("\"readyConnections\":1").contains(tunnel.connectorId().toString());
+        }
+    }
+
+    @Test
+    void noMetricsServerByDefault() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start();
+                Tunnel tunnel = TestOrigins.tunnelFor(edge).handler(TestOrigins.text("x")).start()) {
+            tunnel.awaitReady(READY);
+
+            assertThat(tunnel.metricsAddress()).isEmpty();
+        }
     }
 
     @Test
