@@ -195,6 +195,36 @@ class Http2TunnelTest {
         assertThat(stillTeapot.status()).isEqualTo(418);
     }
 
+    @Test
+    void droppedConnectionComesBackOverHttp2() throws Exception {
+        assertThat(edge.takeRegistration(EVENT)).isPresent();
+
+        edge.dropConnection(0);
+        Optional<EdgeEvent> disconnect = edge.takeEvent("disconnect", EVENT);
+        Optional<Registration> again = edge.takeRegistration(READY);
+        edge.awaitConnections(1, READY);
+        RawEyeball.Response response = RawEyeball.send(eyeball(), "GET", "any.test", "/hello", null);
+
+        assertThat(disconnect).isPresent();
+        assertThat(disconnect.get().fields().get("protocol").asText()).isEqualTo("http2");
+        assertThat(again).isPresent();
+        assertThat(again.get().protocol()).isEqualTo(Protocol.HTTP2);
+        assertThat(again.get().accepted()).isTrue();
+        assertThat(response.text()).isEqualTo("hello over h2");
+    }
+
+    @Test
+    void closingTheTunnelUnregistersOverHttp2() throws Exception {
+        tunnel.close();
+
+        Optional<EdgeEvent> unregister = edge.takeEvent("unregister", EVENT);
+
+        assertThat(unregister).isPresent();
+        assertThat(unregister.get().fields().get("protocol").asText()).isEqualTo("http2");
+        assertThat(edge.unregistrations()).singleElement()
+                .satisfies(info -> assertThat(info.protocol()).isEqualTo(Protocol.HTTP2));
+    }
+
     private InetSocketAddress eyeball() {
         return edge.eyeballAddress();
     }
