@@ -107,6 +107,19 @@ class Http2TunnelTest {
     }
 
     @Test
+    void chunkedPostBodyWithoutLengthIsEchoed() throws Exception {
+        RawEyeball.Response response;
+        try (RawEyeball eyeball = RawEyeball.connect(eyeball())) {
+            eyeball.writeHead("POST /echo HTTP/1.1\r\nHost: any.test\r\nConnection: close\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n chunk\r\n0\r\n\r\n");
+            response = eyeball.readResponse(true);
+        }
+
+        assertThat(response.status()).as(response::text).isEqualTo(200);
+        assertThat(response.text()).isEqualTo("hello chunk");
+    }
+
+    @Test
     void tenMebibyteDownloadArrivesIntact() throws Exception {
         RawEyeball.Response response = RawEyeball.send(eyeball(), "GET", "any.test", "/download", null);
 
