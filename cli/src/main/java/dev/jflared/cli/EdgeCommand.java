@@ -24,7 +24,7 @@ import picocli.CommandLine.ParentCommand;
  * <h2>Output</h2>
  * One JSON object per line on standard output for each event: first {@code listening} (edge addresses, eyeball,
  * CA file, tunnel id, and the credentials file when one was generated), then {@code accept}, {@code register},
- * {@code local_config}, {@code unregister}, {@code config_update}, {@code disconnect} as they happen. Logs go to
+ * {@code local_config}, {@code unregister}, {@code config_update}, {@code disconnect}, {@code trailers} as they happen. Logs go to
  * standard error.
  *
  * <h2>Exit</h2>

@@ -107,6 +107,19 @@ class Http2TunnelTest {
     }
 
     @Test
+    void chunkedPostBodyWithoutLengthIsEchoed() throws Exception {
+        RawEyeball.Response response;
+        try (RawEyeball eyeball = RawEyeball.connect(eyeball())) {
+            eyeball.writeHead("POST /echo HTTP/1.1\r\nHost: any.test\r\nConnection: close\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n chunk\r\n0\r\n\r\n");
+            response = eyeball.readResponse(true);
+        }
+
+        assertThat(response.status()).as(response::text).isEqualTo(200);
+        assertThat(response.text()).isEqualTo("hello chunk");
+    }
+
+    @Test
     void tenMebibyteDownloadArrivesIntact() throws Exception {
         RawEyeball.Response response = RawEyeball.send(eyeball(), "GET", "any.test", "/download", null);
 
@@ -193,6 +206,36 @@ class Http2TunnelTest {
             assertThat(result.err()).contains("The last ingress rule must match all URLs");
         });
         assertThat(stillTeapot.status()).isEqualTo(418);
+    }
+
+    @Test
+    void droppedConnectionComesBackOverHttp2() throws Exception {
+        assertThat(edge.takeRegistration(EVENT)).isPresent();
+
+        edge.dropConnection(0);
+        Optional<EdgeEvent> disconnect = edge.takeEvent("disconnect", EVENT);
+        Optional<Registration> again = edge.takeRegistration(READY);
+        edge.awaitConnections(1, READY);
+        RawEyeball.Response response = RawEyeball.send(eyeball(), "GET", "any.test", "/hello", null);
+
+        assertThat(disconnect).isPresent();
+        assertThat(disconnect.get().fields().get("protocol").asText()).isEqualTo("http2");
+        assertThat(again).isPresent();
+        assertThat(again.get().protocol()).isEqualTo(Protocol.HTTP2);
+        assertThat(again.get().accepted()).isTrue();
+        assertThat(response.text()).isEqualTo("hello over h2");
+    }
+
+    @Test
+    void closingTheTunnelUnregistersOverHttp2() throws Exception {
+        tunnel.close();
+
+        Optional<EdgeEvent> unregister = edge.takeEvent("unregister", EVENT);
+
+        assertThat(unregister).isPresent();
+        assertThat(unregister.get().fields().get("protocol").asText()).isEqualTo("http2");
+        assertThat(edge.unregistrations()).singleElement()
+                .satisfies(info -> assertThat(info.protocol()).isEqualTo(Protocol.HTTP2));
     }
 
     private InetSocketAddress eyeball() {

@@ -12,8 +12,9 @@ import java.time.Instant;
  * Something that happened at a {@link LocalEdge}, as one JSON object: {@code {"event":"register","connIndex":0,...}}.
  * The event names and fields follow the stand-in edge that recorded {@code shared/golden}: {@code listening},
  * {@code accept}, {@code register}, {@code local_config}, {@code unregister}, {@code config_update},
- * {@code disconnect}. Every event has {@code event} and {@code ts}; connection events have {@code protocol} and,
- * once registered, {@code connIndex}.
+ * {@code disconnect}; LocalEdge adds {@code trailers} ({@code host}, {@code path}, {@code trailers} as an object
+ * with lower-case names) when a response ends with trailers. Every event has {@code event} and {@code ts};
+ * connection events have {@code protocol} and, once registered, {@code connIndex}.
  *
  * @param type the {@code event} field
  * @param json the whole event as one line of JSON

@@ -16,8 +16,6 @@ final class Http2Edge {
 
     /** The origin's response headers, {@code b64(name):b64(value)} joined by {@code ;} (connection/header.go). */
     static final AsciiString RESPONSE_USER_HEADERS = AsciiString.cached("cf-cloudflared-response-headers");
-    /** Who produced the response, {@code {"src":"origin"}} or {@code {"src":"cloudflared"}} (header.go). */
-    static final AsciiString RESPONSE_META = AsciiString.cached("cf-cloudflared-response-meta");
 
     /** The reference edge's SETTINGS (Go Transport defaults, golden README "http2"). */
     static final int INITIAL_WINDOW_SIZE = 4 << 20;

@@ -3,6 +3,7 @@ package dev.jflared.testkit;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
@@ -12,7 +13,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +28,18 @@ import org.slf4j.LoggerFactory;
 final class Http2EdgeListener {
 
     private static final Logger logger = LoggerFactory.getLogger(Http2EdgeListener.class);
+
+    /**
+     * For a stream the connector opens: none is expected (it is the HTTP/2 server and push is disabled in our
+     * SETTINGS), so one is closed at once, which resets it.
+     */
+    private static final ChannelHandler REFUSE_STREAM = new ChannelInitializer<Channel>() {
+        @Override
+        protected void initChannel(Channel stream) {
+            logger.debug("{} closing a stream the connector opened", stream);
+            stream.close();
+        }
+    };
 
     private Http2EdgeListener() {}
 
@@ -53,8 +65,7 @@ final class Http2EdgeListener {
                                     .addLast("h2", Http2FrameCodecBuilder.forClient()
                                             .initialSettings(Http2Edge.settings())
                                             .build())
-                                    .addLast("streams", new Http2MultiplexHandler(
-                                            new ChannelInboundHandlerAdapter()))
+                                    .addLast("streams", new Http2MultiplexHandler(REFUSE_STREAM))
                                     .addLast("session", new Http2EdgeSession(state,
                                             (InetSocketAddress) channel.localAddress()));
                         });

@@ -1,5 +1,5 @@
 /**
- * A Cloudflare edge on loopback for your own tests, demos and ours. {@link dev.jflared.testkit.LocalEdge} is the
+ * A Cloudflare edge on loopback (QUIC and HTTP/2 on the same ports) for your own tests, demos and ours. {@link dev.jflared.testkit.LocalEdge} is the
  * public entry point: start it, point a connector (an embedded {@code dev.jflared.Tunnel}, the jflared CLI, or
  * cloudflared with {@code --edge} and {@code --cacert}) at it, send eyeball HTTP requests to
  * {@link dev.jflared.testkit.LocalEdge#eyeballUrl()}, and inspect what the connector registered. The JUnit 5
@@ -11,6 +11,9 @@
  * {@code ConfigPushResult}, {@code LocalConfiguration}). Package-private: the transport-neutral edge
  * ({@code EdgeState}, {@code RegistrationService}, {@code EdgeSession}, {@code RequestStream},
  * {@code EyeballExchange}), the eyeball port ({@code EyeballServer}, {@code EyeballHandler},
- * {@code AdminEndpoints}) and one listener per protocol, each a kind of {@code EdgeSession}.
+ * {@code AdminEndpoints}) and the QUIC listener ({@code QuicEdgeListener}, {@code QuicEdgeSession},
+ * {@code QuicRequestStreamHandler}, {@code QuicConfigPush}) and the HTTP/2 listener ({@code Http2EdgeListener},
+ * {@code Http2EdgeSession}, {@code Http2RequestStreamHandler}, {@code Http2ConfigPush},
+ * {@code Http2StreamBytesCodec}, {@code Http2Edge}), each session an {@code EdgeSession}.
  */
 package dev.jflared.testkit;

@@ -14,6 +14,7 @@ import dev.jflared.rpc.schema.TunnelAuth;
 import dev.jflared.rpc.schema.TunnelRpcIds;
 import dev.jflared.transport.Protocol;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,8 +24,10 @@ import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
+import io.netty.handler.codec.http2.Http2DataFrame;
 import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2Headers;
 import io.netty.handler.codec.http2.Http2HeadersFrame;
@@ -36,8 +39,10 @@ import io.netty.util.ReferenceCountUtil;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.AbstractMap;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -55,6 +60,7 @@ import org.junit.jupiter.api.Timeout;
 class LocalEdgeHttp2Test {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String PUSH_ANSWER = "{\"lastAppliedVersion\":3,\"err\":\"no ingress rules\"}";
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
 
@@ -150,6 +156,53 @@ class LocalEdgeHttp2Test {
         assertThat(headers.get("cf-cloudflared-proxy-connection-upgrade").toString()).isEqualTo("websocket");
     }
 
+    @Test
+    void requestStreamCarriesSerializedHeadersBodyAndTrailersToTheEyeball() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start()) {
+            CompletableFuture<RemoteCapability> registration = new CompletableFuture<>();
+            Channel connection = connect(edge, new CompletableFuture<>(), registration);
+            register(registration.get(10, TimeUnit.SECONDS), edge);
+            edge.awaitConnections(1, WAIT);
+
+            String response = rawGet(edge.eyeballAddress(), "/hello");
+            EdgeEvent trailers = edge.takeEvent("trailers", WAIT).orElseThrow();
+
+            assertThat(response).startsWith("HTTP/1.1 200 OK")
+                    .containsIgnoringCase("content-type: text/plain\r\n")
+                    .containsIgnoringCase("x-reply: yes")
+                    .contains("answer to /hello")
+                    .containsIgnoringCase("x-checksum: 42");
+            assertThat(trailers.fields().get("path").asText()).isEqualTo("/hello");
+            assertThat(trailers.fields().get("trailers").get("x-checksum").asText()).isEqualTo("42");
+            connection.close().sync();
+        }
+    }
+
+    @Test
+    void configPushIsAPutAndItsErrorTextIsReported() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start()) {
+            CompletableFuture<RemoteCapability> registration = new CompletableFuture<>();
+            Channel connection = connect(edge, new CompletableFuture<>(), registration);
+            register(registration.get(10, TimeUnit.SECONDS), edge);
+            edge.awaitConnections(1, WAIT);
+
+            List<ConfigPushResult> results = edge.pushConfig(4, "{\"ingress\":[]}").get(10, TimeUnit.SECONDS);
+
+            assertThat(results).containsExactly(new ConfigPushResult(0, Protocol.HTTP2, 3, "no ingress rules"));
+            connection.close().sync();
+        }
+    }
+
+    /** A GET on a plain socket, read to the end (Connection: close), to see chunked trailers as sent. */
+    private static String rawGet(InetSocketAddress eyeball, String path) throws Exception {
+        try (java.net.Socket socket = new java.net.Socket(eyeball.getAddress(), eyeball.getPort())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET " + path + " HTTP/1.1\r\nHost: app.test\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
     /** Dials the edge as a connector would: TLS (SNI h2.cftunnel.com, no ALPN), then HTTP/2 as the server. */
     private Channel connect(LocalEdge edge, CompletableFuture<Http2Headers> controlHead,
             CompletableFuture<RemoteCapability> registration) throws Exception {
@@ -164,7 +217,7 @@ class LocalEdgeHttp2Test {
                                 new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                                     @Override
                                     protected void initChannel(Channel stream) {
-                                        stream.pipeline().addLast(new ControlStream(controlHead, registration));
+                                        stream.pipeline().addLast(new ConnectorStream(controlHead, registration));
                                     }
                                 }));
                     }
@@ -183,28 +236,69 @@ class LocalEdgeHttp2Test {
                 .get(10, TimeUnit.SECONDS);
     }
 
-    /** Answers the edge's control stream with 200, then speaks RPC as the client over its bodies. */
-    private static final class ControlStream extends ChannelInboundHandlerAdapter {
+    /**
+     * One stream the edge opened. The control stream is answered 200, then RPC runs as the client over its bodies;
+     * a configuration push is answered with {@link #PUSH_ANSWER}; a request is answered as a connector does
+     * (serialized origin headers, a body naming the path, a trailer) once the request has ended.
+     */
+    private static final class ConnectorStream extends ChannelInboundHandlerAdapter {
 
-        private final CompletableFuture<Http2Headers> head;
+        private final CompletableFuture<Http2Headers> controlHead;
         private final CompletableFuture<RemoteCapability> registration;
+        private String upgrade;
+        private String path;
 
-        ControlStream(CompletableFuture<Http2Headers> head, CompletableFuture<RemoteCapability> registration) {
-            this.head = head;
+        ConnectorStream(CompletableFuture<Http2Headers> controlHead,
+                CompletableFuture<RemoteCapability> registration) {
+            this.controlHead = controlHead;
             this.registration = registration;
         }
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             try {
-                if (msg instanceof Http2HeadersFrame frame && head.complete(frame.headers())) {
-                    ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
-                    ctx.pipeline().replace(this, "bytes", new Http2StreamBytesCodec());
-                    registration.complete(RpcConnection.client(ctx.channel()).bootstrap());
+                boolean end = false;
+                if (msg instanceof Http2HeadersFrame frame) {
+                    CharSequence kind = frame.headers().get("cf-cloudflared-proxy-connection-upgrade");
+                    upgrade = kind == null ? "" : kind.toString();
+                    path = String.valueOf(frame.headers().path());
+                    if (upgrade.equals("control-stream")) {
+                        controlHead.complete(frame.headers());
+                        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
+                        ctx.pipeline().replace(this, "bytes", new Http2StreamBytesCodec());
+                        registration.complete(RpcConnection.client(ctx.channel()).bootstrap());
+                        return;
+                    }
+                    end = frame.isEndStream();
+                } else if (msg instanceof Http2DataFrame data) {
+                    end = data.isEndStream();
+                }
+                if (end) {
+                    answer(ctx);
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
             }
+        }
+
+        private void answer(ChannelHandlerContext ctx) {
+            if (upgrade.equals("update-configuration")) {
+                ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
+                ctx.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.copiedBuffer(PUSH_ANSWER,
+                        StandardCharsets.UTF_8), true));
+                return;
+            }
+            Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+            String serialized = b64.encodeToString("Content-Type".getBytes(StandardCharsets.UTF_8)) + ":"
+                    + b64.encodeToString("text/plain".getBytes(StandardCharsets.UTF_8)) + ";"
+                    + b64.encodeToString("X-Reply".getBytes(StandardCharsets.UTF_8)) + ":"
+                    + b64.encodeToString("yes".getBytes(StandardCharsets.UTF_8));
+            ctx.write(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")
+                    .add("cf-cloudflared-response-headers", serialized)
+                    .add("cf-cloudflared-response-meta", "{\"src\":\"origin\"}")
+                    .add("content-type", "text/plain; charset=utf-8")));
+            ctx.write(new DefaultHttp2DataFrame(Unpooled.copiedBuffer("answer to " + path, StandardCharsets.UTF_8)));
+            ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().add("x-checksum", "42"), true));
         }
     }
 }
