@@ -1,6 +1,6 @@
 /**
- * A Cloudflare edge on loopback (QUIC and HTTP/2 on the same ports) for your own tests, demos and ours. {@link dev.jflared.testkit.LocalEdge} is the
- * public entry point: start it, point a connector (an embedded {@code dev.jflared.Tunnel}, the jflared CLI, or
+ * A Cloudflare edge on loopback (QUIC and HTTP/2 on the same ports) for your own tests, demos and ours.
+ * {@link dev.jflared.testkit.LocalEdge} is the public entry point: start it, point a connector (an embedded {@code dev.jflared.Tunnel}, the jflared CLI, or
  * cloudflared with {@code --edge} and {@code --cacert}) at it, send eyeball HTTP requests to
  * {@link dev.jflared.testkit.LocalEdge#eyeballUrl()}, and inspect what the connector registered. The JUnit 5
  * extension in {@code dev.jflared.testkit.junit} does all of that around your handler. Also here:
