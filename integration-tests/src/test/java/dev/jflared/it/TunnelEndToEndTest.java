@@ -8,6 +8,7 @@ import dev.jflared.testkit.LocalEdge;
 import dev.jflared.testkit.Registration;
 import dev.jflared.transport.Protocol;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -146,6 +147,27 @@ class TunnelEndToEndTest {
 
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo(UPLOAD_BYTES + " " + body.sha256());
+    }
+
+    @Test
+    void twentyMebibyteDownloadArrivesIntact() throws Exception {
+        long size = 20L * 1024 * 1024;
+        MessageDigest expected = LoopbackOrigin.sha256();
+        new DigestInputStream(new PatternBytes(size), expected).transferTo(OutputStream.nullOutputStream());
+
+        long started = System.nanoTime();
+        HttpResponse<InputStream> response = client.send(request("/download?bytes=" + size).build(),
+                BodyHandlers.ofInputStream());
+        MessageDigest received = LoopbackOrigin.sha256();
+        long count;
+        try (InputStream in = new DigestInputStream(response.body(), received)) {
+            count = in.transferTo(OutputStream.nullOutputStream());
+        }
+        System.out.printf("20 MiB download through LocalEdge: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(count).isEqualTo(size);
+        assertThat(received.digest()).isEqualTo(expected.digest());
     }
 
     @Test
