@@ -116,10 +116,9 @@ class MetricsEndToEndTest {
         int readyCommandServing = readyCommandExitCode("serving");
 
         gateOpen.set(false);
-        drainRegistrations();
         edge.dropConnection(1);
         // The connector noticed the loss once it tries to register index 1 again (and is refused).
-        Optional<Registration> retry = edge.takeRegistration(WAIT);
+        Optional<Registration> retry = refusedRetryOfConnection(1);
         HttpResponse<String> afterDrop = get("/ready");
 
         assertThat(refused).isPresent();
@@ -166,9 +165,24 @@ class MetricsEndToEndTest {
         }
     }
 
-    private void drainRegistrations() throws InterruptedException {
-        while (edge.takeRegistration(Duration.ZERO).isPresent()) {
-            // Earlier registrations are not what the caller waits for.
+    /**
+     * The first refused registration of {@code connIndex} after its accepted one, skipping the others (refusals
+     * before the gate opened, other connections).
+     */
+    private Optional<Registration> refusedRetryOfConnection(int connIndex) throws InterruptedException {
+        boolean accepted = false;
+        while (true) {
+            Optional<Registration> next = edge.takeRegistration(WAIT);
+            if (next.isEmpty()) {
+                return next;
+            }
+            if (next.get().connIndex() == connIndex) {
+                if (next.get().cause().isEmpty()) {
+                    accepted = true;
+                } else if (accepted) {
+                    return next;
+                }
+            }
         }
     }
 

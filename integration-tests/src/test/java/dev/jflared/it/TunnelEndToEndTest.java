@@ -100,8 +100,8 @@ class TunnelEndToEndTest {
     }
 
     @Test
-    void fourQuicConnectionsRegisterWithCloudflaredsFeatures() {
-        List<Registration> registrations = edge.registrations();
+    void fourQuicConnectionsRegisterWithCloudflaredsFeatures() throws Exception {
+        List<Registration> registrations = initialRegistrations();
 
         assertThat(registrations).extracting(Registration::connIndex).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(registrations).allSatisfy(registration -> {
@@ -209,9 +209,7 @@ class TunnelEndToEndTest {
 
     @Test
     void droppedConnectionLeavesTheOthersServingAndReRegistersAsARetry() throws Exception {
-        while (edge.takeRegistration(Duration.ZERO).isPresent()) {
-            // The four initial registrations are not what this test waits for.
-        }
+        initialRegistrations();
 
         edge.dropConnection(1);
         assertThat(edge.takeEvent("disconnect", WAIT)).isPresent();
@@ -253,6 +251,19 @@ class TunnelEndToEndTest {
         });
         assertThat(afterRefusal).isEqualTo(418);
         assertThat(hello.body()).isEqualTo("hello");
+    }
+
+    /**
+     * The first {@link #HA} registrations, taken: {@code awaitConnections} can return just before the edge has
+     * recorded the last registration, so they are waited for one by one.
+     */
+    private List<Registration> initialRegistrations() throws InterruptedException {
+        List<Registration> taken = new ArrayList<>();
+        for (int i = 0; i < HA; i++) {
+            taken.add(edge.takeRegistration(WAIT).orElseThrow(() -> new AssertionError("registrations: "
+                    + edge.registrations())));
+        }
+        return taken;
     }
 
     private HttpRequest.Builder request(String path) {
