@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>{@code /slow}: waits for {@link #releaseSlow()}, then {@code 200 slow done}.</li>
  * </ul>
  */
-final class LoopbackOrigin implements AutoCloseable {
+public final class LoopbackOrigin implements AutoCloseable {
 
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -35,7 +35,7 @@ final class LoopbackOrigin implements AutoCloseable {
     private final CountDownLatch slow = new CountDownLatch(1);
     private final CountDownLatch slowStarted = new CountDownLatch(1);
 
-    LoopbackOrigin() throws IOException {
+    public LoopbackOrigin() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/hello", exchange -> fixed(exchange, 200, "hello"));
@@ -47,7 +47,7 @@ final class LoopbackOrigin implements AutoCloseable {
     }
 
     /** {@code http://127.0.0.1:port}, for an ingress rule's service. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 

@@ -8,6 +8,7 @@ import dev.jflared.testkit.LocalEdge;
 import dev.jflared.testkit.Registration;
 import dev.jflared.transport.Protocol;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -99,8 +100,8 @@ class TunnelEndToEndTest {
     }
 
     @Test
-    void fourQuicConnectionsRegisterWithCloudflaredsFeatures() {
-        List<Registration> registrations = edge.registrations();
+    void fourQuicConnectionsRegisterWithCloudflaredsFeatures() throws Exception {
+        List<Registration> registrations = initialRegistrations();
 
         assertThat(registrations).extracting(Registration::connIndex).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(registrations).allSatisfy(registration -> {
@@ -149,6 +150,27 @@ class TunnelEndToEndTest {
     }
 
     @Test
+    void twentyMebibyteDownloadArrivesIntact() throws Exception {
+        long size = 20L * 1024 * 1024;
+        MessageDigest expected = LoopbackOrigin.sha256();
+        new DigestInputStream(new PatternBytes(size), expected).transferTo(OutputStream.nullOutputStream());
+
+        long started = System.nanoTime();
+        HttpResponse<InputStream> response = client.send(request("/download?bytes=" + size).build(),
+                BodyHandlers.ofInputStream());
+        MessageDigest received = LoopbackOrigin.sha256();
+        long count;
+        try (InputStream in = new DigestInputStream(response.body(), received)) {
+            count = in.transferTo(OutputStream.nullOutputStream());
+        }
+        System.out.printf("20 MiB download through LocalEdge: %d ms%n", (System.nanoTime() - started) / 1_000_000);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(count).isEqualTo(size);
+        assertThat(received.digest()).isEqualTo(expected.digest());
+    }
+
+    @Test
     void serverSentEventsArriveOneByOne() throws Exception {
         HttpResponse<Stream<String>> response = client.send(request("/sse").build(), BodyHandlers.ofLines());
         List<String> seen = new ArrayList<>();
@@ -187,9 +209,7 @@ class TunnelEndToEndTest {
 
     @Test
     void droppedConnectionLeavesTheOthersServingAndReRegistersAsARetry() throws Exception {
-        while (edge.takeRegistration(Duration.ZERO).isPresent()) {
-            // The four initial registrations are not what this test waits for.
-        }
+        initialRegistrations();
 
         edge.dropConnection(1);
         assertThat(edge.takeEvent("disconnect", WAIT)).isPresent();
@@ -231,6 +251,19 @@ class TunnelEndToEndTest {
         });
         assertThat(afterRefusal).isEqualTo(418);
         assertThat(hello.body()).isEqualTo("hello");
+    }
+
+    /**
+     * The first {@link #HA} registrations, taken: {@code awaitConnections} can return just before the edge has
+     * recorded the last registration, so they are waited for one by one.
+     */
+    private List<Registration> initialRegistrations() throws InterruptedException {
+        List<Registration> taken = new ArrayList<>();
+        for (int i = 0; i < HA; i++) {
+            taken.add(edge.takeRegistration(WAIT).orElseThrow(() -> new AssertionError("registrations: "
+                    + edge.registrations())));
+        }
+        return taken;
     }
 
     private HttpRequest.Builder request(String path) {
