@@ -25,7 +25,6 @@ import dev.jflared.supervisor.SupervisorListener;
 import dev.jflared.supervisor.TunnelSupervisor;
 import dev.jflared.supervisor.TunnelSupervisorBuilder;
 import dev.jflared.transport.EdgeConnection;
-import dev.jflared.transport.EdgeTransport;
 import dev.jflared.transport.EdgeTransports;
 import dev.jflared.transport.Protocol;
 import io.netty.channel.EventLoopGroup;
@@ -249,6 +248,21 @@ public final class Tunnel implements AutoCloseable {
     }
 
     /**
+     * Begins a graceful stop and returns at once: every connection unregisters and requests in flight get up to the
+     * grace period to finish. The returned future is {@link #stopped()}. Call {@link #close()} afterwards (it then
+     * only waits and releases) or {@link #closeNow()} to cut the grace period short.
+     */
+    public CompletableFuture<Void> shutdown() {
+        synchronized (closeLock) {
+            if (!closing) {
+                closing = true;
+                supervisor.shutdown(gracePeriod);
+            }
+        }
+        return stopped();
+    }
+
+    /**
      * Stops gracefully: every connection unregisters, requests in flight get up to the grace period to finish,
      * then everything the tunnel made is released. Blocks until done; idempotent.
      */
@@ -267,9 +281,9 @@ public final class Tunnel implements AutoCloseable {
             if (released) {
                 return;
             }
-            if (now || closing) {
+            if (now) {
                 supervisor.shutdownNow();
-            } else {
+            } else if (!closing) {
                 supervisor.shutdown(gracePeriod);
             }
             closing = true;
@@ -374,12 +388,16 @@ public final class Tunnel implements AutoCloseable {
             var credentials = builder.resolveCredentials();
             var trust = builder.resolveTrust();
             Ingress ingress = builder.ingress;
-            WarpRoutingConfig warpRouting = WarpRoutingConfig.DEFAULTS;
+            WarpRoutingConfig warpRouting = builder.warpRouting;
+            OriginRequestConfig originRequestDefaults = builder.originRequestDefaults;
             if (builder.configFile != null) {
                 TunnelConfig config = new ConfigLoader(Path.of(System.getProperty("user.home", ".")), List.of())
                         .load(Optional.of(builder.configFile));
                 ingress = IngressParser.parse(config);
                 warpRouting = config.warpRouting();
+                if (originRequestDefaults == null) {
+                    originRequestDefaults = config.originRequest().applyTo(OriginRequestConfig.DEFAULTS);
+                }
             }
             if (ingress == null) {
                 throw new IllegalStateException("handler(...), ingress(...) or config(...) must be set before "
@@ -395,9 +413,16 @@ public final class Tunnel implements AutoCloseable {
                     new DefaultThreadFactory("jflared-tunnel", true), NioIoHandler.newFactory()) : builder.group;
 
             MetricRegistry registry = builder.metricsAddress != null ? new MetricRegistry() : null;
+            JflaredBuild build = JflaredBuild.current();
             CloudflaredMetrics metrics = registry != null
-                    ? CloudflaredMetrics.register(registry, version(), "unknown") : null;
-            Orchestrator.Builder orchestration = Orchestrator.builder().ingress(ingress).warpRouting(warpRouting);
+                    ? CloudflaredMetrics.register(registry, build.version(), build.built()) : null;
+            Orchestrator.Builder orchestration = Orchestrator.builder()
+                    .ingress(ingress)
+                    .warpRouting(warpRouting)
+                    .configurationFlags(builder.configurationFlags);
+            if (originRequestDefaults != null) {
+                orchestration.originRequestDefaults(originRequestDefaults);
+            }
             if (metrics != null) {
                 orchestration.metrics(metrics.orchestration());
             }
@@ -421,23 +446,21 @@ public final class Tunnel implements AutoCloseable {
                     .transports(transports)
                     .eventLoopGroup(group)
                     .retries(builder.retries)
+                    .maxEdgeAddrRetries(builder.maxEdgeAddrRetries)
                     .gracePeriod(builder.gracePeriod)
                     .registrationTimeout(builder.registrationTimeout)
+                    .version(build.version())
                     .services(new TunnelServices(proxy, orchestrator))
                     .listener(listener);
-            if (builder.edge.isEmpty()) {
-                supervisorBuilder.edgeDiscovery(EdgeDiscovery.builder().eventLoopGroup(group).build());
-            } else {
-                supervisorBuilder.edgeAddresses(EdgeAddressPool.ofStaticAddresses(
-                        builder.edge.stream().map(EdgeAddress::new).toList(), Clock.systemUTC()));
-            }
+            locateEdge(builder, supervisorBuilder);
             if (metrics != null) {
                 supervisorBuilder.metrics(metrics.tunnel());
             }
             supervisor = supervisorBuilder.build();
+            logger.info("Initial protocol {}", supervisor.initialProtocol().flagValue());
             if (registry != null) {
                 metricsServer = MetricsServer.builder(registry)
-                        .address(NetUtil.toSocketAddressString(builder.metricsAddress))
+                        .address(builder.metricsAddress)
                         .readiness(supervisor)
                         .config(orchestrator)
                         .build();
@@ -445,9 +468,28 @@ public final class Tunnel implements AutoCloseable {
             }
         }
 
+        /**
+         * Fixed addresses alone are dialled as they are; a {@code HOST:PORT} to resolve, or no address at all
+         * (SRV discovery), goes through {@link EdgeDiscovery} when the supervisor starts.
+         */
+        private void locateEdge(TunnelBuilder builder, TunnelSupervisorBuilder supervisorBuilder) {
+            if (builder.edgeHosts.isEmpty() && !builder.edge.isEmpty()) {
+                supervisorBuilder.edgeAddresses(EdgeAddressPool.ofStaticAddresses(
+                        builder.edge.stream().map(EdgeAddress::new).toList(), Clock.systemUTC()));
+                return;
+            }
+            EdgeDiscovery.Builder discovery = EdgeDiscovery.builder()
+                    .eventLoopGroup(group)
+                    .region(builder.region)
+                    .ipVersion(builder.edgeIpVersion);
+            builder.edge.forEach(address -> discovery.edge(NetUtil.toSocketAddressString(address)));
+            builder.edgeHosts.forEach(discovery::edge);
+            supervisorBuilder.edgeDiscovery(discovery.build());
+        }
+
         private static EdgeTransports transports(TunnelBuilder builder) {
             EdgeTransports transports = builder.transports != null
-                    ? EdgeTransports.of(builder.transports.toArray(EdgeTransport[]::new))
+                    ? builder.transports
                     : EdgeTransports.load(Tunnel.class.getClassLoader());
             if (transports.find(Protocol.QUIC).isEmpty() && transports.find(Protocol.HTTP2).isEmpty()) {
                 throw new IllegalStateException("no edge transport on the class path: add the dev.jflared:"
@@ -468,11 +510,6 @@ public final class Tunnel implements AutoCloseable {
                 group.shutdownGracefully(0, GROUP_STOP_TIMEOUT.toMillis() / 2, TimeUnit.MILLISECONDS)
                         .awaitUninterruptibly(GROUP_STOP_TIMEOUT.toMillis());
             }
-        }
-
-        private static String version() {
-            String implementation = Tunnel.class.getPackage().getImplementationVersion();
-            return implementation != null ? implementation : "DEV";
         }
     }
 }

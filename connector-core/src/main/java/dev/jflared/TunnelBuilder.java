@@ -4,15 +4,21 @@ import static java.util.Objects.requireNonNull;
 
 import dev.jflared.config.CredentialsLoader;
 import dev.jflared.config.TunnelCredentials;
+import dev.jflared.config.WarpRoutingConfig;
+import dev.jflared.edge.EdgeIpVersion;
 import dev.jflared.edge.EdgeTrust;
 import dev.jflared.edge.EdgeTrustException;
 import dev.jflared.ingress.Ingress;
+import dev.jflared.ingress.OriginRequestConfig;
+import dev.jflared.metrics.MetricsServer;
 import dev.jflared.proxy.InProcessOrigin;
 import dev.jflared.supervisor.ProtocolChoice;
 import dev.jflared.supervisor.TunnelSupervisor;
 import dev.jflared.transport.EdgeTransport;
+import dev.jflared.transport.EdgeTransports;
 import dev.jflared.transport.Protocol;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,13 +51,20 @@ public final class TunnelBuilder {
     ProtocolChoice protocol = ProtocolChoice.AUTO;
     int haConnections = TunnelSupervisor.DEFAULT_HA_CONNECTIONS;
     final List<InetSocketAddress> edge = new ArrayList<>();
+    final List<String> edgeHosts = new ArrayList<>();
+    String region = "";
+    EdgeIpVersion edgeIpVersion = EdgeIpVersion.IPV4;
+    int maxEdgeAddrRetries = TunnelSupervisor.DEFAULT_MAX_EDGE_ADDR_RETRIES;
     EdgeTrust trust;
     private Path caCertificate;
     Duration gracePeriod = TunnelSupervisor.DEFAULT_GRACE_PERIOD;
     int retries = 5;
     Duration registrationTimeout = TunnelSupervisor.DEFAULT_REGISTRATION_TIMEOUT;
-    InetSocketAddress metricsAddress;
-    List<EdgeTransport> transports;
+    String metricsAddress;
+    WarpRoutingConfig warpRouting = WarpRoutingConfig.DEFAULTS;
+    OriginRequestConfig originRequestDefaults;
+    Map<String, String> configurationFlags = Map.of();
+    EdgeTransports transports;
     EventLoopGroup group;
     UUID connectorId;
 
@@ -160,6 +173,44 @@ public final class TunnelBuilder {
         return this;
     }
 
+    /**
+     * {@code --edge HOST:PORT}: a fixed edge address whose host is resolved through DNS when the tunnel starts,
+     * instead of discovering Cloudflare's. Adds to earlier calls and to {@link #edge(InetSocketAddress...)}.
+     *
+     * A value that is not {@code HOST:PORT} makes {@link #start()} throw {@link IllegalArgumentException}.
+     */
+    public TunnelBuilder edge(String hostAndPort) {
+        edgeHosts.add(requireNonNull(hostAndPort, "hostAndPort"));
+        return this;
+    }
+
+    /**
+     * {@code --region}: discover the edge of this region only, e.g. {@code us} for
+     * {@code _us-v2-origintunneld._tcp.argotunnel.com}; empty for the global edge. Default global.
+     */
+    public TunnelBuilder region(String region) {
+        this.region = requireNonNull(region, "region");
+        return this;
+    }
+
+    /** {@code --edge-ip-version}: which discovered edge addresses to dial. Default IPv4, as cloudflared. */
+    public TunnelBuilder edgeIpVersion(EdgeIpVersion ipVersion) {
+        this.edgeIpVersion = requireNonNull(ipVersion, "ipVersion");
+        return this;
+    }
+
+    /**
+     * {@code --max-edge-addr-retries}: how many times a connection retries on an edge address before it takes
+     * another one (and, with protocol auto, before it falls back to HTTP/2). Default 8.
+     */
+    public TunnelBuilder maxEdgeAddrRetries(int maxEdgeAddrRetries) {
+        if (maxEdgeAddrRetries < 0) {
+            throw new IllegalArgumentException("maxEdgeAddrRetries must be >= 0: " + maxEdgeAddrRetries);
+        }
+        this.maxEdgeAddrRetries = maxEdgeAddrRetries;
+        return this;
+    }
+
     /** {@code --cacert}: trust only the CAs in this PEM file for the edge. Default Cloudflare's roots. */
     public TunnelBuilder caCertificate(Path pemFile) {
         this.caCertificate = requireNonNull(pemFile, "pemFile");
@@ -208,7 +259,43 @@ public final class TunnelBuilder {
      * (port 0 picks a free one, see {@link Tunnel#metricsAddress()}). Default: no metrics server.
      */
     public TunnelBuilder metricsAddress(InetSocketAddress address) {
+        this.metricsAddress = NetUtil.toSocketAddressString(requireNonNull(address, "address"));
+        return this;
+    }
+
+    /**
+     * {@code --metrics ADDRESS} as cloudflared reads it: {@code HOST:PORT}, or {@value MetricsServer#DEFAULT_ADDRESS}
+     * for the first free of {@link MetricsServer#KNOWN_ADDRESSES}. Default: no metrics server.
+     */
+    public TunnelBuilder metricsAddress(String address) {
         this.metricsAddress = requireNonNull(address, "address");
+        return this;
+    }
+
+    /**
+     * {@code warp-routing}: whether private-network (TCP) streams are served when there is no config file.
+     * A config file's own {@code warp-routing} wins. Default off.
+     */
+    public TunnelBuilder warpRouting(WarpRoutingConfig warpRouting) {
+        this.warpRouting = requireNonNull(warpRouting, "warpRouting");
+        return this;
+    }
+
+    /**
+     * The top-level {@code originRequest} that a configuration pushed by the edge starts from. Default: the config
+     * file's {@code originRequest} when {@link #config} is used, otherwise cloudflared's defaults.
+     */
+    public TunnelBuilder originRequestDefaults(OriginRequestConfig defaults) {
+        this.originRequestDefaults = requireNonNull(defaults, "defaults");
+        return this;
+    }
+
+    /**
+     * The flags reported to the edge with the local configuration ({@code __configuration_flags}), by name, as
+     * {@link dev.jflared.orchestration.ConfigurationFlags#from} makes them for {@code tunnel run}. Default none.
+     */
+    public TunnelBuilder configurationFlags(Map<String, String> flags) {
+        this.configurationFlags = Map.copyOf(flags);
         return this;
     }
 
@@ -217,11 +304,16 @@ public final class TunnelBuilder {
      * {@code dev.jflared:transport-http2}), found with {@link java.util.ServiceLoader}.
      */
     public TunnelBuilder transports(EdgeTransport... transports) {
-        List<EdgeTransport> list = new ArrayList<>();
         for (EdgeTransport transport : transports) {
-            list.add(requireNonNull(transport, "transports[]"));
+            requireNonNull(transport, "transports[]");
         }
-        this.transports = List.copyOf(list);
+        this.transports = EdgeTransports.of(transports);
+        return this;
+    }
+
+    /** As {@link #transports(EdgeTransport...)}, with a set already made. */
+    public TunnelBuilder transports(EdgeTransports transports) {
+        this.transports = requireNonNull(transports, "transports");
         return this;
     }
 
@@ -250,7 +342,9 @@ public final class TunnelBuilder {
      *     origin
      * @throws dev.jflared.config.CredentialsException when the credentials cannot be read
      * @throws dev.jflared.config.ConfigException when the config file or its rules are invalid
-     * @throws IllegalArgumentException when the CA file cannot be read
+     * @throws IllegalArgumentException when the CA file cannot be read or an {@link #edge(String)} value is not
+     *     {@code HOST:PORT}
+     * @throws dev.jflared.metrics.MetricsServerException when the metrics address cannot be bound
      */
     public Tunnel start() {
         return Tunnel.start(this);

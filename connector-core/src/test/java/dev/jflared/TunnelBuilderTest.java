@@ -6,11 +6,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.jflared.config.TunnelCredentials;
 import dev.jflared.ingress.Ingress;
 import dev.jflared.ingress.OriginService;
+import dev.jflared.transport.EdgeConnectRequest;
+import dev.jflared.transport.EdgeConnection;
+import dev.jflared.transport.EdgeTransport;
+import dev.jflared.transport.Protocol;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,6 +26,19 @@ class TunnelBuilderTest {
 
     private static final TunnelCredentials CREDENTIALS = new TunnelCredentials("account", new byte[32],
             UUID.randomUUID(), Optional.empty());
+
+    /** A transport the refused starts below never reach. */
+    private static final EdgeTransport NEVER_DIALLED = new EdgeTransport() {
+        @Override
+        public Protocol protocol() {
+            return Protocol.QUIC;
+        }
+
+        @Override
+        public CompletableFuture<EdgeConnection> connect(EdgeConnectRequest request) {
+            return CompletableFuture.failedFuture(new AssertionError("a refused start must not dial"));
+        }
+    };
 
     @Test
     void startWithoutCredentialsNamesTheSetters() {
@@ -76,5 +94,28 @@ class TunnelBuilderTest {
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.edge(InetSocketAddress.createUnresolved("edge", 7844)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.maxEdgeAddrRetries(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void edgeThatIsNotHostAndPortFailsTheStartQuotingIt() {
+        assertThatThrownBy(() -> Tunnel.builder().credentials(CREDENTIALS)
+                .handler((request, responder) -> { })
+                .transports(NEVER_DIALLED)
+                .edge("edge.example.com")
+                .start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("edge.example.com");
+    }
+
+    @Test
+    void badRegionFailsTheStartNamingTheFlag() {
+        assertThatThrownBy(() -> Tunnel.builder().credentials(CREDENTIALS)
+                .handler((request, responder) -> { })
+                .transports(NEVER_DIALLED)
+                .region("US EAST")
+                .start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("--region 'US EAST'");
     }
 }

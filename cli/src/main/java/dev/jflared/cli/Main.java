@@ -2,6 +2,7 @@ package dev.jflared.cli;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.jflared.JflaredBuild;
 import dev.jflared.cli.logging.LoggingFlags;
 import dev.jflared.config.ConfigException;
 import dev.jflared.config.CredentialsException;
@@ -78,7 +79,7 @@ public final class Main implements Runnable {
     static final class VersionProvider implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {BuildInfo.load().versionLine()};
+            return new String[] {JflaredBuild.current().versionLine()};
         }
     }
 }

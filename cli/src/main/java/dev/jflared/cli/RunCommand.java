@@ -1,5 +1,8 @@
 package dev.jflared.cli;
 
+import dev.jflared.JflaredBuild;
+import dev.jflared.Tunnel;
+import dev.jflared.TunnelBuilder;
 import dev.jflared.cli.logging.LogLevel;
 import dev.jflared.cli.logging.LogOptions;
 import dev.jflared.cli.logging.LoggingFlags;
@@ -10,9 +13,6 @@ import dev.jflared.config.Settings;
 import dev.jflared.config.TunnelConfig;
 import dev.jflared.config.TunnelCredentials;
 import dev.jflared.config.TunnelFlag;
-import dev.jflared.edge.EdgeAddress;
-import dev.jflared.edge.EdgeAddressPool;
-import dev.jflared.edge.EdgeDiscovery;
 import dev.jflared.edge.EdgeIpVersion;
 import dev.jflared.edge.EdgeTrust;
 import dev.jflared.edge.EdgeTrustException;
@@ -21,27 +21,17 @@ import dev.jflared.ingress.IngressRule;
 import dev.jflared.ingress.IngressParser;
 import dev.jflared.ingress.OriginRequestConfig;
 import dev.jflared.ingress.OriginService;
-import dev.jflared.metrics.CloudflaredMetrics;
-import dev.jflared.metrics.MetricRegistry;
 import dev.jflared.metrics.MetricsServer;
-import dev.jflared.metrics.ProxyEventMetrics;
+import dev.jflared.metrics.MetricsServerException;
 import dev.jflared.orchestration.ConfigurationFlags;
-import dev.jflared.orchestration.Orchestrator;
-import dev.jflared.orchestration.TunnelServices;
-import dev.jflared.proxy.OriginProxy;
 import dev.jflared.supervisor.Platform;
 import dev.jflared.supervisor.ProtocolChoice;
-import dev.jflared.supervisor.TunnelSupervisor;
 import dev.jflared.testkit.EdgeEvent;
 import dev.jflared.testkit.LocalEdge;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -53,7 +43,6 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -70,10 +59,11 @@ import picocli.CommandLine.ParentCommand;
  *
  * <h2>Lifecycle</h2>
  * Settings (command line, environment, config file) are resolved; logging set in the config file is applied;
- * the credentials, edge and trust come from {@link #edgeTarget}; the ingress, orchestrator, origin proxy, metrics
- * server and supervisor start, and the start-up lines are logged as cloudflared logs them. The first SIGINT or
- * SIGTERM starts a graceful shutdown ({@code Initiating graceful shutdown due to signal interrupt ...}): every
- * connection unregisters and drains within {@code --grace-period}, then {@code Tunnel server stopped} and
+ * the credentials, edge and trust come from {@link #connectTo}; the start-up lines are logged as cloudflared logs
+ * them, and the tunnel starts through {@link Tunnel#builder()}, the embedding API, so {@code tunnel run} and an
+ * embedded tunnel run exactly the same parts (orchestrator, origin proxy, supervisor, metrics server). The first
+ * SIGINT or SIGTERM starts a graceful shutdown ({@code Initiating graceful shutdown due to signal interrupt ...}):
+ * every connection unregisters and drains within {@code --grace-period}, then {@code Tunnel server stopped} and
  * {@code Metrics server stopped} are logged. A second signal ends the process at once ({@link StopSignals}).
  *
  * <h2>Local edge</h2>
@@ -132,43 +122,38 @@ final class RunCommand implements Callable<Integer> {
         Settings settings = tunnel.settings();
         applyConfigFileLogging(settings);
         logIgnoredFlags(settings);
-        EventLoopGroup group = new MultiThreadIoEventLoopGroup(NioIoHandler.newFactory());
         try {
-            return run(settings, group);
+            return run(settings);
         } finally {
             if (localEdge != null) {
                 localEdge.close();
             }
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
 
     /**
-     * Where the edge is, which CAs to trust for it, and the tunnel's credentials. This is the one place that
-     * decides them: an in-process edge ({@code --local-edge}) is wired in here.
+     * Sets where the edge is, which CAs to trust for it, and the tunnel's credentials on {@code builder}, and returns
+     * the credentials. This is the one place that decides them: an in-process edge ({@code --local-edge}) is wired
+     * in here.
      */
-    EdgeTarget edgeTarget(Settings settings, EventLoopGroup group) {
+    TunnelCredentials connectTo(Settings settings, TunnelBuilder builder) {
         if (usesLocalEdge()) {
-            return startLocalEdge(settings);
+            return startLocalEdge(settings, builder);
         }
         TunnelCredentials credentials = CredentialsLoader.resolve(settings, Optional.ofNullable(tunnelArgument),
                 tunnel.environment().configLoader());
-        EdgeTrust trust;
+        builder.credentials(credentials);
         Optional<String> caCert = settings.get(TunnelFlag.CA_CERT).filter(file -> !file.isEmpty());
         try {
-            trust = caCert.isPresent() ? EdgeTrust.fromCaCertFile(Path.of(caCert.get())) : EdgeTrust.standard();
-        } catch (EdgeTrustException e) {
+            builder.edgeTrust(caCert.isPresent() ? EdgeTrust.fromCaCertFile(Path.of(caCert.get()))
+                    : EdgeTrust.standard());
+            settings.getOrDefault(TunnelFlag.EDGE).forEach(builder::edge);
+            settings.get(TunnelFlag.REGION).ifPresent(builder::region);
+            builder.edgeIpVersion(EdgeIpVersion.fromFlag(settings.getOrDefault(TunnelFlag.EDGE_IP_VERSION)));
+        } catch (EdgeTrustException | IllegalArgumentException e) {
             throw new CommandFailedException(e.getMessage());
         }
-        EdgeDiscovery.Builder discovery = EdgeDiscovery.builder().eventLoopGroup(group);
-        try {
-            settings.getOrDefault(TunnelFlag.EDGE).forEach(discovery::edge);
-            settings.get(TunnelFlag.REGION).ifPresent(discovery::region);
-            discovery.ipVersion(EdgeIpVersion.fromFlag(settings.getOrDefault(TunnelFlag.EDGE_IP_VERSION)));
-        } catch (IllegalArgumentException e) {
-            throw new CommandFailedException(e.getMessage());
-        }
-        return new EdgeTarget(credentials, trust, Optional.empty(), Optional.of(discovery.build()));
+        return credentials;
     }
 
     private boolean usesLocalEdge() {
@@ -179,7 +164,7 @@ final class RunCommand implements Callable<Integer> {
      * Starts the in-process edge with generated credentials; the URL to try is printed once the first connection
      * registered, when requests can be served.
      */
-    private EdgeTarget startLocalEdge(Settings settings) {
+    private TunnelCredentials startLocalEdge(Settings settings, TunnelBuilder builder) {
         PrintStream out = tunnel.environment().out();
         AtomicBoolean announced = new AtomicBoolean();
         // One address per HA connection: the supervisor gives each connection its own edge address.
@@ -198,14 +183,14 @@ final class RunCommand implements Callable<Integer> {
         }
         logger.atInfo().addKeyValue("edge", edge.connectorAddresses()).addKeyValue("eyeball", edge.eyeballUrl())
                 .log("Started local edge");
-        List<EdgeAddress> addresses = edge.connectorAddresses().stream().map(EdgeAddress::new).toList();
-        EdgeTrust trust;
         try {
-            trust = EdgeTrust.fromCaCertFile(edge.caFile());
+            builder.credentials(edge.credentials())
+                    .edgeTrust(EdgeTrust.fromCaCertFile(edge.caFile()))
+                    .edge(edge.connectorAddresses().toArray(InetSocketAddress[]::new));
         } catch (EdgeTrustException e) {
             throw new CommandFailedException(e.getMessage());
         }
-        return new EdgeTarget(edge.credentials(), trust, Optional.of(EdgeAddressPool.ofStaticAddresses(addresses, Clock.systemUTC())), Optional.empty());
+        return edge.credentials();
     }
 
     private void announceOnFirstRegistration(EdgeEvent event, AtomicBoolean announced, PrintStream out) {
@@ -236,15 +221,16 @@ final class RunCommand implements Callable<Integer> {
         return IngressParser.fromConfigAndFlags(config, settings);
     }
 
-    private int run(Settings settings, EventLoopGroup group) {
+    private int run(Settings settings) {
         TunnelConfig config = tunnel.config();
-        EdgeTarget target = edgeTarget(settings, group);
+        TunnelBuilder builder = Tunnel.builder();
+        TunnelCredentials credentials = connectTo(settings, builder);
         ProtocolChoice protocol = protocol(settings);
         Ingress ingress = ingress(config, settings);
-        BuildInfo build = BuildInfo.load();
+        JflaredBuild build = JflaredBuild.current();
         UUID connectorId = UUID.randomUUID();
 
-        logger.atInfo().addKeyValue("tunnelID", target.credentials().tunnelId()).log("Starting tunnel");
+        logger.atInfo().addKeyValue("tunnelID", credentials.tunnelId()).log("Starting tunnel");
         logger.info("Version {} (Built {})", build.version(), build.built());
         // cloudflared prints its Go runtime here; the Java runtime fills the same slot.
         logger.info("GOOS: {}, GOVersion: java{}, GoArch: {}", Platform.goOs(), Runtime.version(),
@@ -252,46 +238,48 @@ final class RunCommand implements Callable<Integer> {
         logger.info("Settings: {}", settingsLine(settings));
         logger.info("Generated Connector ID: {}", connectorId);
 
-        MetricRegistry registry = new MetricRegistry();
-        CloudflaredMetrics metrics = CloudflaredMetrics.register(registry, build.version(), build.built());
-        Orchestrator orchestrator = Orchestrator.builder()
+        CompletableFuture<String> signal = new CompletableFuture<>();
+        tunnel.environment().run().signals().install(signal::complete);
+        try (Tunnel running = start(builder.connectorId(connectorId)
                 .ingress(ingress)
                 .warpRouting(config.warpRouting())
                 .originRequestDefaults(config.ingress().isEmpty() ? ingress.catchAll().originRequest()
                         : config.originRequest().applyTo(OriginRequestConfig.DEFAULTS))
                 .configurationFlags(ConfigurationFlags.from(settings))
-                .metrics(metrics.orchestration())
-                .build();
-        try (OriginProxy proxy = OriginProxy.builder()
-                .ingress(orchestrator::currentIngress)
-                .tag("ID", connectorId.toString())
-                .events(new ProxyEventMetrics(metrics.proxy()))
-                .warpRouting(config.warpRouting().enabled())
-                .build()) {
-            TunnelSupervisor supervisor = supervisor(settings, target, protocol, connectorId, build, group,
-                    metrics, new TunnelServices(proxy, orchestrator));
-            logger.info("Initial protocol {}", supervisor.initialProtocol().flagValue());
-            try (MetricsServer server = MetricsServer.builder(registry)
-                    .address(settings.get(TunnelFlag.METRICS).filter(a -> !a.isEmpty())
-                            .orElse(MetricsServer.DEFAULT_ADDRESS))
-                    .readiness(supervisor)
-                    .config(orchestrator)
-                    .build()) {
-                server.start();
-                serveUntilStopped(supervisor);
-            }
+                .protocol(protocol)
+                .transports(tunnel.environment().run().transports().get()),
+                settings)) {
+            serveUntilStopped(running, signal);
         }
         return 0;
     }
 
-    private void serveUntilStopped(TunnelSupervisor supervisor) {
-        CompletableFuture<String> signal = new CompletableFuture<>();
-        tunnel.environment().run().signals().install(signal::complete);
-        CompletableFuture<Void> stopped = supervisor.start();
+    /** Applies the connection flags and starts the tunnel; bad values and an unbindable metrics address exit 1. */
+    private static Tunnel start(TunnelBuilder builder, Settings settings) {
+        try {
+            return builder.haConnections(settings.getOrDefault(TunnelFlag.HA_CONNECTIONS))
+                    .retries(settings.getOrDefault(TunnelFlag.RETRIES))
+                    .maxEdgeAddrRetries(settings.getOrDefault(TunnelFlag.MAX_EDGE_ADDR_RETRIES))
+                    .gracePeriod(settings.getOrDefault(TunnelFlag.GRACE_PERIOD))
+                    .metricsAddress(settings.get(TunnelFlag.METRICS).filter(a -> !a.isEmpty())
+                            .orElse(MetricsServer.DEFAULT_ADDRESS))
+                    .start();
+        } catch (IllegalArgumentException | IllegalStateException | MetricsServerException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+    }
+
+    /**
+     * Waits until a signal or the tunnel stops by itself. After a signal the tunnel shuts down gracefully (the
+     * caller's {@code close} then releases it, logging {@code Metrics server stopped} after
+     * {@code Tunnel server stopped}, as cloudflared orders them).
+     */
+    private static void serveUntilStopped(Tunnel running, CompletableFuture<String> signal) {
+        CompletableFuture<Void> stopped = running.stopped();
         CompletableFuture.anyOf(stopped, signal).handle((ignored, error) -> null).join();
         if (!stopped.isDone()) {
             logger.info("Initiating graceful shutdown due to signal {} ...", signal.join());
-            supervisor.shutdown();
+            running.shutdown();
         }
         Throwable failure = stopped.handle((ignored, error) -> error).join();
         logger.info("Tunnel server stopped");
@@ -300,28 +288,6 @@ final class RunCommand implements Callable<Integer> {
                     ? failure.getCause() : failure;
             logger.atError().setCause(cause).log("Initiating shutdown");
             throw new CommandFailedException(cause.getMessage() != null ? cause.getMessage() : cause.toString());
-        }
-    }
-
-    private TunnelSupervisor supervisor(Settings settings, EdgeTarget target, ProtocolChoice protocol,
-            UUID connectorId, BuildInfo build, EventLoopGroup group, CloudflaredMetrics metrics,
-            TunnelServices services) {
-        try {
-            return target.applyTo(TunnelSupervisor.builder())
-                    .connectorId(connectorId)
-                    .haConnections(settings.getOrDefault(TunnelFlag.HA_CONNECTIONS))
-                    .protocol(protocol)
-                    .transports(tunnel.environment().run().transports().get())
-                    .eventLoopGroup(group)
-                    .retries(settings.getOrDefault(TunnelFlag.RETRIES))
-                    .maxEdgeAddrRetries(settings.getOrDefault(TunnelFlag.MAX_EDGE_ADDR_RETRIES))
-                    .gracePeriod(settings.getOrDefault(TunnelFlag.GRACE_PERIOD))
-                    .metrics(metrics.tunnel())
-                    .services(services)
-                    .version(build.version())
-                    .build();
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new CommandFailedException(e.getMessage());
         }
     }
 

@@ -2,6 +2,7 @@ package dev.jflared.supervisor;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.jflared.JflaredBuild;
 import dev.jflared.config.TunnelCredentials;
 import dev.jflared.edge.EdgeAddressPool;
 import dev.jflared.edge.EdgeDiscovery;
@@ -48,7 +49,7 @@ public final class TunnelSupervisorBuilder {
     ConnectionServices services;
     final List<SupervisorListener> listeners = new ArrayList<>();
     List<String> features = RegistrationInfo.DEFAULT_FEATURES;
-    String version = defaultVersion();
+    String version = JflaredBuild.current().version();
     String arch = Platform.osArch();
 
     TunnelSupervisorBuilder() {}
@@ -193,7 +194,7 @@ public final class TunnelSupervisorBuilder {
         return this;
     }
 
-    /** The version announced at registration. Default this jar's version, or {@code DEV}. */
+    /** The version announced at registration. Default {@link JflaredBuild#current()}'s. */
     public TunnelSupervisorBuilder version(String version) {
         this.version = requireNonNull(version, "version");
         return this;
@@ -234,10 +235,5 @@ public final class TunnelSupervisorBuilder {
             throw new IllegalArgumentException(name + " must not be negative: " + value);
         }
         return value;
-    }
-
-    private static String defaultVersion() {
-        String implementation = TunnelSupervisor.class.getPackage().getImplementationVersion();
-        return implementation != null ? implementation : "DEV";
     }
 }

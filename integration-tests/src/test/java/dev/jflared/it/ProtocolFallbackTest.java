@@ -20,9 +20,9 @@ import org.junit.jupiter.api.Timeout;
  * <h2>Supervisor settings</h2>
  * The edge binds no UDP port, so every QUIC attempt fails as a connectivity error (the handshake gets no answer
  * until the registration timeout, here 2 s). The supervisor falls back once a connection has failed more than
- * {@code maxEdgeAddrRetries} (8, not settable through {@code Tunnel}) times in a row that way. {@code retries(1)}
- * keeps each wait between attempts at most 2 s, so the switch comes after about 9 x (2 s + at most 2 s); the test
- * allows 120 s for it.
+ * {@code maxEdgeAddrRetries} times in a row that way, here 1 (cloudflared's default is 8). {@code retries(1)} keeps
+ * each wait between attempts at most 2 s, so the switch comes after about 2 x (2 s + at most 2 s); the test allows
+ * 120 s for it.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class ProtocolFallbackTest {
@@ -35,6 +35,7 @@ class ProtocolFallbackTest {
                 Tunnel tunnel = TestOrigins.tunnelFor(edge)
                         .handler(TestOrigins.text("served after fallback"))
                         .retries(1)
+                        .maxEdgeAddrRetries(1)
                         .registrationTimeout(Duration.ofSeconds(2))
                         .start()) {
 
