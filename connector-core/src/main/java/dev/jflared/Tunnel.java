@@ -432,7 +432,7 @@ public final class Tunnel implements AutoCloseable {
                         builder.edge.stream().map(EdgeAddress::new).toList(), Clock.systemUTC()));
             }
             if (metrics != null) {
-                supervisorBuilder.metrics(metrics.tunnel());
+                supervisorBuilder.metrics(metrics);
             }
             supervisor = supervisorBuilder.build();
             if (registry != null) {

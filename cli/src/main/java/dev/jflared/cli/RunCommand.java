@@ -316,7 +316,7 @@ final class RunCommand implements Callable<Integer> {
                     .retries(settings.getOrDefault(TunnelFlag.RETRIES))
                     .maxEdgeAddrRetries(settings.getOrDefault(TunnelFlag.MAX_EDGE_ADDR_RETRIES))
                     .gracePeriod(settings.getOrDefault(TunnelFlag.GRACE_PERIOD))
-                    .metrics(metrics.tunnel())
+                    .metrics(metrics)
                     .services(services)
                     .version(build.version())
                     .build();
