@@ -131,7 +131,7 @@ public final class TunnelSupervisor implements ReadinessSource {
     private final Timer timer;
     private final boolean ownTimer;
     private final TunnelMetrics metrics;
-    private final CloudflaredMetrics allMetrics;
+    private final CloudflaredMetrics cloudflaredMetrics;
     private final ConnectionServices services;
     private final List<SupervisorListener> listeners;
 
@@ -179,8 +179,8 @@ public final class TunnelSupervisor implements ReadinessSource {
                 ? new HashedWheelTimer(new DefaultThreadFactory("jflared-supervisor-timer", true), 50,
                         TimeUnit.MILLISECONDS)
                 : builder.timer;
-        this.allMetrics = builder.metrics;
-        this.metrics = allMetrics != null ? allMetrics.tunnel() : null;
+        this.cloudflaredMetrics = builder.metrics;
+        this.metrics = cloudflaredMetrics != null ? cloudflaredMetrics.tunnel() : null;
         this.services = builder.services;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
     }
@@ -295,8 +295,9 @@ public final class TunnelSupervisor implements ReadinessSource {
         for (int i = 0; i < count; i++) {
             ReconnectBackoff backoff = ReconnectBackoff.builder().maxRetries(retries).retryForever(true)
                     .clock(clock).random(random).build();
-            slots.add(new ConnectionSlot(i, backoff, initialProtocol,
-                    allMetrics != null ? ConnectionMetrics.of(allMetrics, i) : ConnectionMetrics.none()));
+            ConnectionMetrics connectionMetrics = cloudflaredMetrics != null
+                    ? ConnectionMetrics.of(cloudflaredMetrics, i) : ConnectionMetrics.none();
+            slots.add(new ConnectionSlot(i, backoff, initialProtocol, connectionMetrics));
         }
         attempt(slots.get(0));
     }
