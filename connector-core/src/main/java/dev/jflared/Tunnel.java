@@ -454,7 +454,7 @@ public final class Tunnel implements AutoCloseable {
                     .listener(listener);
             locateEdge(builder, supervisorBuilder);
             if (metrics != null) {
-                supervisorBuilder.metrics(metrics.tunnel());
+                supervisorBuilder.metrics(metrics);
             }
             supervisor = supervisorBuilder.build();
             logger.info("Initial protocol {}", supervisor.initialProtocol().flagValue());

@@ -7,9 +7,10 @@ import java.time.Duration;
  * {@code conn_index}. Note the namespace: these are {@code quic_client_*}, not {@code cloudflared_*}, and
  * received bytes are {@code quic_client_receive_bytes} (sic).
  *
- * <p>The transport takes one {@link Connection} per connection index and reports into it; the children it
- * touches most are looked up once, when the {@link Connection} is made. Label values for packet types, drop
- * and loss reasons are cloudflared's (constants below) so dashboards keep matching.
+ * <p>The transport takes one {@link Connection} per connection index and reports into it. A labelled child appears
+ * only once something was reported into it, as with cloudflared's Go client, so a figure the QUIC stack never
+ * reports is never exposed as a made-up 0. Label values for packet types, drop and loss reasons are cloudflared's
+ * (constants below) so dashboards keep matching.
  */
 public final class QuicMetrics {
 
@@ -76,7 +77,7 @@ public final class QuicMetrics {
                 "Number of packets from the origin dropped because they were too big to send to the edge");
     }
 
-    /** The metrics of edge connection {@code connIndex}. Cheap; the transport keeps one per connection. */
+    /** The metrics of edge connection {@code connIndex}. Cheap, and exposes nothing until something is reported. */
     public Connection connection(int connIndex) {
         return new Connection(Integer.toString(connIndex));
     }
@@ -86,22 +87,15 @@ public final class QuicMetrics {
         packetTooBigDropped.inc();
     }
 
-    /** What one QUIC connection reports. All methods are lock-free and may be called on its event loop. */
+    /**
+     * What one QUIC connection reports. All methods are lock-free and may be called on its event loop; each looks
+     * its child up by label (a concurrent map read), which is cheap at the rate a transport reports.
+     */
     public final class Connection {
         private final String index;
-        private final Counter sent;
-        private final Counter received;
-        private final Gauge min;
-        private final Gauge latest;
-        private final Gauge smoothed;
 
         private Connection(String index) {
             this.index = index;
-            this.sent = sentBytes.labels(index);
-            this.received = receivedBytes.labels(index);
-            this.min = minRtt.labels(index);
-            this.latest = latestRtt.labels(index);
-            this.smoothed = smoothedRtt.labels(index);
         }
 
         /** The connection attempt started. */
@@ -116,12 +110,12 @@ public final class QuicMetrics {
 
         /** {@code bytes} more were sent in packets on this connection. */
         public void sentBytes(long bytes) {
-            sent.add(bytes);
+            sentBytes.labels(index).add(bytes);
         }
 
         /** {@code bytes} more were received in packets on this connection. */
         public void receivedBytes(long bytes) {
-            received.add(bytes);
+            receivedBytes.labels(index).add(bytes);
         }
 
         /** A frame of {@code frameType} was sent: quic-go's type name without "Frame", e.g. {@code Stream}. */
@@ -151,9 +145,17 @@ public final class QuicMetrics {
 
         /** New RTT figures; exposed in whole milliseconds, as cloudflared does. */
         public void rtt(Duration minimum, Duration latestSample, Duration smoothedEstimate) {
-            min.set(minimum.toMillis());
-            latest.set(latestSample.toMillis());
-            smoothed.set(smoothedEstimate.toMillis());
+            minRtt.labels(index).set(minimum.toMillis());
+            latestRtt.labels(index).set(latestSample.toMillis());
+            smoothedRtt(smoothedEstimate);
+        }
+
+        /**
+         * A new smoothed RTT estimate alone, for a QUIC stack that reports no minimum or latest sample (quiche), in
+         * whole milliseconds.
+         */
+        public void smoothedRtt(Duration smoothedEstimate) {
+            smoothedRtt.labels(index).set(smoothedEstimate.toMillis());
         }
 
         /** The path MTU in bytes. */
@@ -174,6 +176,11 @@ public final class QuicMetrics {
         /** The peer's max_udp_payload_size transport parameter. */
         public void maxUdpPayload(long bytes) {
             maxUdpPayload.labels(index).set(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "QuicMetrics.Connection(conn_index=" + index + ")";
         }
     }
 }

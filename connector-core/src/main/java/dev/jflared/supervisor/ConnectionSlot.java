@@ -1,6 +1,7 @@
 package dev.jflared.supervisor;
 
 import dev.jflared.edge.EdgeAddress;
+import dev.jflared.metrics.ConnectionMetrics;
 import dev.jflared.transport.EdgeConnection;
 import dev.jflared.transport.Protocol;
 import io.netty.util.Timeout;
@@ -17,6 +18,8 @@ final class ConnectionSlot {
 
     final int index;
     final ReconnectBackoff backoff;
+    // What every attempt of this index reports into, handed to the transport.
+    final ConnectionMetrics metrics;
     // The protocol of the next attempt; switches to the fallback once under --protocol auto.
     Protocol protocol;
     // The address of the current or last attempt, for log lines; null before the first attempt.
@@ -30,9 +33,10 @@ final class ConnectionSlot {
     // Consecutive failures to reach the edge at all; past --max-edge-addr-retries, auto falls back.
     int connectivityFailures;
 
-    ConnectionSlot(int index, ReconnectBackoff backoff, Protocol protocol) {
+    ConnectionSlot(int index, ReconnectBackoff backoff, Protocol protocol, ConnectionMetrics metrics) {
         this.index = index;
         this.backoff = backoff;
+        this.metrics = metrics;
         this.protocol = protocol;
     }
 

@@ -8,6 +8,8 @@ import dev.jflared.edge.EdgeAddressPool;
 import dev.jflared.edge.EdgeDiscovery;
 import dev.jflared.edge.EdgeTrust;
 import dev.jflared.edge.NoEdgeAddressLeftException;
+import dev.jflared.metrics.CloudflaredMetrics;
+import dev.jflared.metrics.ConnectionMetrics;
 import dev.jflared.metrics.ReadinessSource;
 import dev.jflared.metrics.TunnelMetrics;
 import dev.jflared.transport.ConnectionServices;
@@ -129,6 +131,7 @@ public final class TunnelSupervisor implements ReadinessSource {
     private final Timer timer;
     private final boolean ownTimer;
     private final TunnelMetrics metrics;
+    private final CloudflaredMetrics cloudflaredMetrics;
     private final ConnectionServices services;
     private final List<SupervisorListener> listeners;
 
@@ -176,7 +179,8 @@ public final class TunnelSupervisor implements ReadinessSource {
                 ? new HashedWheelTimer(new DefaultThreadFactory("jflared-supervisor-timer", true), 50,
                         TimeUnit.MILLISECONDS)
                 : builder.timer;
-        this.metrics = builder.metrics;
+        this.cloudflaredMetrics = builder.metrics;
+        this.metrics = cloudflaredMetrics != null ? cloudflaredMetrics.tunnel() : null;
         this.services = builder.services;
         this.listeners = new CopyOnWriteArrayList<>(builder.listeners);
     }
@@ -291,7 +295,9 @@ public final class TunnelSupervisor implements ReadinessSource {
         for (int i = 0; i < count; i++) {
             ReconnectBackoff backoff = ReconnectBackoff.builder().maxRetries(retries).retryForever(true)
                     .clock(clock).random(random).build();
-            slots.add(new ConnectionSlot(i, backoff, initialProtocol));
+            ConnectionMetrics connectionMetrics = cloudflaredMetrics != null
+                    ? ConnectionMetrics.of(cloudflaredMetrics, i) : ConnectionMetrics.none();
+            slots.add(new ConnectionSlot(i, backoff, initialProtocol, connectionMetrics));
         }
         attempt(slots.get(0));
     }
@@ -328,7 +334,7 @@ public final class TunnelSupervisor implements ReadinessSource {
         }
         RegistrationInfo info = registration.withPreviousAttempts(Math.min(slot.backoff.retries(), 255));
         EdgeConnectRequest request = new EdgeConnectRequest(slot.index, slot.address, trust, info, services, group,
-                registrationTimeout);
+                registrationTimeout, slot.metrics);
         Protocol protocol = slot.protocol;
         notifyListeners(listener -> listener.connecting(request, protocol));
         CompletableFuture<EdgeConnection> future;

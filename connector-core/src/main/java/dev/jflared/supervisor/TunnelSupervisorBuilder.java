@@ -7,7 +7,7 @@ import dev.jflared.config.TunnelCredentials;
 import dev.jflared.edge.EdgeAddressPool;
 import dev.jflared.edge.EdgeDiscovery;
 import dev.jflared.edge.EdgeTrust;
-import dev.jflared.metrics.TunnelMetrics;
+import dev.jflared.metrics.CloudflaredMetrics;
 import dev.jflared.transport.ConnectionServices;
 import dev.jflared.transport.EdgeTransports;
 import dev.jflared.transport.RegistrationInfo;
@@ -45,7 +45,7 @@ public final class TunnelSupervisorBuilder {
     Clock clock = Clock.systemUTC();
     RandomGenerator random = new SplittableRandom();
     Timer timer;
-    TunnelMetrics metrics;
+    CloudflaredMetrics metrics;
     ConnectionServices services;
     final List<SupervisorListener> listeners = new ArrayList<>();
     List<String> features = RegistrationInfo.DEFAULT_FEATURES;
@@ -170,8 +170,12 @@ public final class TunnelSupervisorBuilder {
         return this;
     }
 
-    /** Where connection metrics go ({@code cloudflared_tunnel_*}). Default none. */
-    public TunnelSupervisorBuilder metrics(TunnelMetrics metrics) {
+    /**
+     * Where connection metrics go: the supervisor's own ({@code cloudflared_tunnel_*}), and what each connection
+     * reports through {@link dev.jflared.transport.EdgeConnectRequest#metrics()} ({@code quic_client_*}, local
+     * configuration pushes). Default none.
+     */
+    public TunnelSupervisorBuilder metrics(CloudflaredMetrics metrics) {
         this.metrics = requireNonNull(metrics, "metrics");
         return this;
     }

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * {@code ConnectionError}, and with the {@link dev.jflared.rpc.RpcException} of the call otherwise (a timeout, the
  * stream closing); either way the RPC connection is shut down first ({@code release}, {@code abort}), closing the
  * stream, as cloudflared's deferred {@code Close()} does. A failed {@code updateLocalConfiguration} is logged and does
- * not fail the registration, as in cloudflared. {@link #unregister} never fails.
+ * not fail the registration, as in cloudflared; its outcome goes to {@link EdgeConnectRequest#metrics()}.
+ * {@link #unregister} never fails.
  *
  * <h2>Threads</h2>
  * Callable from any thread; futures complete on the control stream's event loop.
@@ -172,6 +173,9 @@ public final class ControlStream {
                         logger.atWarn().setCause(failure).addKeyValue("connIndex", connIndex)
                                 .log("unable to send local configuration");
                     }
+                    // As cloudflared (connection/control.go): every push counts once answered, a failed one also
+                    // as an error.
+                    request.metrics().localConfigPush(failure == null);
                 });
     }
 

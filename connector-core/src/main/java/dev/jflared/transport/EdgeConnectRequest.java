@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.jflared.edge.EdgeAddress;
 import dev.jflared.edge.EdgeTrust;
+import dev.jflared.metrics.ConnectionMetrics;
 import io.netty.channel.EventLoopGroup;
 import java.time.Duration;
 
@@ -18,6 +19,8 @@ import java.time.Duration;
  * @param eventLoopGroup where the connection's channel is registered; the transport takes one loop for it and
  *     every stream and origin connection of that connection stays on it
  * @param registrationTimeout how long dialling plus registering may take
+ * @param metrics where the connection reports its transport's figures and its local configuration push;
+ *     {@link ConnectionMetrics#none()} when the tunnel records no metrics
  */
 public record EdgeConnectRequest(
         int connIndex,
@@ -26,7 +29,8 @@ public record EdgeConnectRequest(
         RegistrationInfo registration,
         ConnectionServices services,
         EventLoopGroup eventLoopGroup,
-        Duration registrationTimeout) {
+        Duration registrationTimeout,
+        ConnectionMetrics metrics) {
 
     public EdgeConnectRequest {
         if (connIndex < 0 || connIndex > 255) {
@@ -38,5 +42,13 @@ public record EdgeConnectRequest(
         requireNonNull(services, "services");
         requireNonNull(eventLoopGroup, "eventLoopGroup");
         requireNonNull(registrationTimeout, "registrationTimeout");
+        requireNonNull(metrics, "metrics");
+    }
+
+    /** A request whose connection records no metrics ({@link ConnectionMetrics#none()}). */
+    public EdgeConnectRequest(int connIndex, EdgeAddress address, EdgeTrust trust, RegistrationInfo registration,
+            ConnectionServices services, EventLoopGroup eventLoopGroup, Duration registrationTimeout) {
+        this(connIndex, address, trust, registration, services, eventLoopGroup, registrationTimeout,
+                ConnectionMetrics.none());
     }
 }

@@ -187,6 +187,16 @@ class CloudflaredMetricsTest {
     }
 
     @Test
+    void quicFiguresNobodyReportedAreNotExposed() {
+        QuicMetrics.Connection conn = metrics.quic().connection(1);
+        conn.smoothedRtt(Duration.ofMillis(23));
+
+        assertThat(registry.scrape()).contains("quic_client_smoothed_rtt{conn_index=\"1\"} 23\n")
+                .doesNotContain("quic_client_min_rtt{", "quic_client_latest_rtt{", "quic_client_sent_bytes{",
+                        "quic_client_receive_bytes{");
+    }
+
+    @Test
     void quicConnectionReportsUnderItsConnIndex() {
         QuicMetrics.Connection conn = metrics.quic().connection(2);
         conn.started();

@@ -10,6 +10,7 @@ import dev.jflared.edge.EdgeTrust;
 import dev.jflared.ingress.IngressParser;
 import dev.jflared.ingress.OriginRequestConfig;
 import dev.jflared.metrics.CloudflaredMetrics;
+import dev.jflared.metrics.ConnectionMetrics;
 import dev.jflared.metrics.MetricRegistry;
 import dev.jflared.orchestration.Orchestrator;
 import dev.jflared.orchestration.TunnelServices;
@@ -84,6 +85,11 @@ class TunnelSupervisorTest {
     }
 
     private TunnelSupervisorBuilder builder(int haConnections, int edgeAddresses) throws UnknownHostException {
+        return builderWithoutMetrics(haConnections, edgeAddresses).metrics(metrics);
+    }
+
+    private TunnelSupervisorBuilder builderWithoutMetrics(int haConnections, int edgeAddresses)
+            throws UnknownHostException {
         Clock clock = Clock.fixed(Instant.parse("2026-01-02T03:04:05Z"), ZoneOffset.UTC);
         TunnelServices services = new TunnelServices(proxy, Orchestrator.builder()
                 .ingress(IngressParser.defaultIngress(OriginRequestConfig.DEFAULTS)).build());
@@ -99,7 +105,6 @@ class TunnelSupervisorTest {
                 .clock(clock)
                 .random(new SplittableRandom(7))
                 .timer(timer)
-                .metrics(metrics.tunnel())
                 .services(services)
                 .listener(events);
     }
@@ -152,6 +157,36 @@ class TunnelSupervisorTest {
         assertThat(registry.scrape()).contains("cloudflared_tunnel_ha_connections 4")
                 .contains("cloudflared_tunnel_tunnel_register_success{rpcName=\"registerConnection\"} 4")
                 .contains("cloudflared_tunnel_server_locations{connection_id=\"0\",edge_location=\"lhr01\"} 1");
+    }
+
+    @Test
+    void eachAttemptReportsIntoTheMetricsOfItsConnectionIndex() throws Exception {
+        supervisor = builder(2, 2).build();
+        supervisor.start();
+        Attempt first = quic.nextAttempt();
+        first.register("lhr01");
+        Attempt second = quic.nextAttempt();
+
+        for (Attempt attempt : List.of(first, second)) {
+            attempt.request().metrics().quic().orElseThrow().sentBytes(100L + attempt.connIndex());
+            attempt.request().metrics().localConfigPush(attempt.connIndex() == 0);
+        }
+
+        assertThat(second.connIndex()).isEqualTo(1);
+        assertThat(registry.scrape()).contains("quic_client_sent_bytes{conn_index=\"0\"} 100\n",
+                "quic_client_sent_bytes{conn_index=\"1\"} 101\n", "\ncloudflared_config_local_config_pushes 2\n",
+                "\ncloudflared_config_local_config_pushes_errors 1\n");
+    }
+
+    @Test
+    void withoutMetricsConnectionsRecordNothing() throws Exception {
+        supervisor = builderWithoutMetrics(1, 1).build();
+        supervisor.start();
+
+        Attempt attempt = quic.nextAttempt();
+
+        assertThat(attempt.request().metrics()).isSameAs(ConnectionMetrics.none());
+        assertThat(attempt.request().metrics().quic()).isEmpty();
     }
 
     @Test

@@ -5,6 +5,9 @@ import static dev.jflared.transport.GoldenRpc.frames;
 import static dev.jflared.transport.GoldenRpc.golden;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jflared.metrics.CloudflaredMetrics;
+import dev.jflared.metrics.ConnectionMetrics;
+import dev.jflared.metrics.MetricRegistry;
 import dev.jflared.rpc.RpcConnection;
 import dev.jflared.rpc.RpcException;
 import dev.jflared.rpc.message.Call;
@@ -46,6 +49,9 @@ class ControlStreamTest {
     private static final String SPLIT = "quic/decoded/split/";
 
     private final EmbeddedChannel channel = new EmbeddedChannel();
+    private final MetricRegistry registry = new MetricRegistry();
+    private final ConnectionMetrics connectionMetrics =
+            ConnectionMetrics.of(CloudflaredMetrics.register(registry, "test", "now"), 0);
 
     @AfterEach
     void tearDown() {
@@ -85,6 +91,43 @@ class ControlStreamTest {
         assertThat(UpdateLocalConfigurationParams.read(written.get(4).call().params().content()).config())
                 .isEqualTo(localConfig);
         assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
+    void anAnsweredLocalConfigurationPushIsCounted() throws Exception {
+        RegisterConnectionParams goldenParams = goldenRegisterParams();
+        GoldenRpc.RecordingServices services = new GoldenRpc.RecordingServices(Optional.of("{}"), null);
+        List<byte[]> answers = frames(QUIC + "control.edge2cfd.bin", 0);
+
+        ControlStream.register(RpcConnection.client(channel), GoldenRpc.request(0, registration(goldenParams),
+                services, channel.eventLoop(), connectionMetrics), InetAddress.getByName("127.0.0.1"));
+        drain(channel);
+        channel.writeInbound(Unpooled.wrappedBuffer(answers.get(0)));
+        channel.writeInbound(Unpooled.wrappedBuffer(answers.get(1)));
+        String beforeTheAnswer = registry.scrape();
+        channel.writeInbound(Unpooled.wrappedBuffer(answers.get(2)));
+        drain(channel);
+
+        assertThat(beforeTheAnswer).contains("\ncloudflared_config_local_config_pushes 0\n");
+        assertThat(registry.scrape()).contains("\ncloudflared_config_local_config_pushes 1\n",
+                "\ncloudflared_config_local_config_pushes_errors 0\n");
+    }
+
+    @Test
+    void aLocalConfigurationPushThatGetsNoAnswerIsCountedAsAnError() throws Exception {
+        RegisterConnectionParams goldenParams = goldenRegisterParams();
+        GoldenRpc.RecordingServices services = new GoldenRpc.RecordingServices(Optional.of("{}"), null);
+        List<byte[]> answers = frames(QUIC + "control.edge2cfd.bin", 0);
+
+        ControlStream.register(RpcConnection.client(channel), GoldenRpc.request(0, registration(goldenParams),
+                services, channel.eventLoop(), connectionMetrics), InetAddress.getByName("127.0.0.1"));
+        channel.writeInbound(Unpooled.wrappedBuffer(answers.get(0)));
+        channel.writeInbound(Unpooled.wrappedBuffer(answers.get(1)));
+        channel.close();
+        channel.runPendingTasks();
+
+        assertThat(registry.scrape()).contains("\ncloudflared_config_local_config_pushes 1\n",
+                "\ncloudflared_config_local_config_pushes_errors 1\n");
     }
 
     @Test

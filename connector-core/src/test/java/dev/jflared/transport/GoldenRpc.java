@@ -3,6 +3,7 @@ package dev.jflared.transport;
 import dev.jflared.config.TunnelCredentials;
 import dev.jflared.edge.EdgeAddress;
 import dev.jflared.edge.EdgeTrust;
+import dev.jflared.metrics.ConnectionMetrics;
 import dev.jflared.proxy.OriginProxy;
 import dev.jflared.rpc.framing.CapnpFrameDecoder;
 import dev.jflared.rpc.framing.CapnpMessage;
@@ -38,8 +39,13 @@ final class GoldenRpc {
 
     static EdgeConnectRequest request(int connIndex, RegistrationInfo registration, ConnectionServices services,
             EventLoopGroup group) {
+        return request(connIndex, registration, services, group, ConnectionMetrics.none());
+    }
+
+    static EdgeConnectRequest request(int connIndex, RegistrationInfo registration, ConnectionServices services,
+            EventLoopGroup group, ConnectionMetrics metrics) {
         return new EdgeConnectRequest(connIndex, EdgeAddress.of(InetAddress.getLoopbackAddress(), 7844),
-                EdgeTrust.cloudflareRoots(), registration, services, group, Duration.ofSeconds(5));
+                EdgeTrust.cloudflareRoots(), registration, services, group, Duration.ofSeconds(5), metrics);
     }
 
     /** Each complete framed message of a golden file as its wire bytes, skipping {@code skip} leading bytes. */

@@ -102,7 +102,10 @@ class MetricsEndToEndTest {
                 .containsPattern("(?m)^cloudflared_tunnel_response_by_code\\{status_code=\"404\"} 1(\\.0)?$")
                 .containsPattern("(?m)^cloudflared_tunnel_request_errors 1(\\.0)?$")
                 .containsPattern("(?m)^cloudflared_tunnel_concurrent_requests_per_tunnel 0(\\.0)?$")
-                .containsPattern("(?m)^cloudflared_tunnel_ha_connections " + HA + "(\\.0)?$");
+                .containsPattern("(?m)^cloudflared_tunnel_ha_connections " + HA + "(\\.0)?$")
+                // The QUIC transport read each connection's figures at its handshake, before it registered.
+                .containsPattern("(?m)^quic_client_sent_bytes\\{conn_index=\"0\"} [1-9]")
+                .containsPattern("(?m)^quic_client_sent_bytes\\{conn_index=\"1\"} [1-9]");
     }
 
     @Test

@@ -47,6 +47,7 @@ final class EdgeState {
     private final boolean remotelyManaged;
     private final List<RegistrationRule> rules;
     private final List<Consumer<EdgeEvent>> listeners;
+    private final Optional<String> localConfigurationError;
 
     private final List<Registration> registrations = new CopyOnWriteArrayList<>();
     private final BlockingQueue<Registration> untakenRegistrations = new LinkedBlockingQueue<>();
@@ -61,12 +62,13 @@ final class EdgeState {
     private int nextRoute;
 
     EdgeState(TunnelCredentials credentials, String location, boolean remotelyManaged, List<RegistrationRule> rules,
-            List<Consumer<EdgeEvent>> listeners) {
+            List<Consumer<EdgeEvent>> listeners, Optional<String> localConfigurationError) {
         this.credentials = requireNonNull(credentials, "credentials");
         this.location = requireNonNull(location, "location");
         this.remotelyManaged = remotelyManaged;
         this.rules = List.copyOf(rules);
         this.listeners = List.copyOf(listeners);
+        this.localConfigurationError = requireNonNull(localConfigurationError, "localConfigurationError");
     }
 
     /** A rule that answers matching registrations with an error instead of accepting them. */
@@ -183,6 +185,11 @@ final class EdgeState {
         }
         event.put("protocol", session.protocol().flagValue());
         emit(event);
+    }
+
+    /** Why {@code updateLocalConfiguration} is refused; empty when it is accepted. */
+    Optional<String> localConfigurationError() {
+        return localConfigurationError;
     }
 
     void localConfiguration(EdgeSession session, String json) {

@@ -69,7 +69,8 @@ import java.util.stream.Stream;
  *   <li>Registration: the connector's credentials must match {@link #credentials()}; a mismatch is answered with a
  *       {@code ConnectionError} ({@code shouldRetry=false}), as is any registration a
  *       {@linkplain Builder#registrationError rule} matches. Unregistration and the local configuration are
- *       recorded.</li>
+ *       recorded; the local configuration is refused with an RPC exception when
+ *       {@linkplain Builder#localConfigurationError asked}.</li>
  *   <li>Eyeball HTTP/1.1 on {@link #eyeballUrl()}: each request goes, round robin, to a registered connection as a
  *       new stream; bodies stream both ways with backpressure; websockets are relayed. Without a registered
  *       connection the answer is 502. {@code /_edge/healthz}, {@code /_edge/connections} and
@@ -125,7 +126,7 @@ public final class LocalEdge implements AutoCloseable {
         this.tlsDirectory = Optional.ofNullable(builder.tlsDirectory);
         this.protocols = Set.copyOf(builder.protocols);
         this.state = new EdgeState(credentials, builder.location, builder.remotelyManaged, builder.rules,
-                builder.listeners);
+                builder.listeners, Optional.ofNullable(builder.localConfigurationError));
     }
 
     /** A builder with the defaults: random credentials, location {@value #DEFAULT_LOCATION}, loopback ports. */
@@ -490,6 +491,7 @@ public final class LocalEdge implements AutoCloseable {
         private TunnelCredentials credentials;
         private String location = DEFAULT_LOCATION;
         private boolean remotelyManaged;
+        private String localConfigurationError;
         private final List<InetSocketAddress> listen = new ArrayList<>();
         private InetSocketAddress eyeball;
         private Path tlsDirectory;
@@ -537,6 +539,15 @@ public final class LocalEdge implements AutoCloseable {
          *  configuration); default false. */
         public Builder remotelyManaged(boolean remotelyManaged) {
             this.remotelyManaged = remotelyManaged;
+            return this;
+        }
+
+        /**
+         * Answers every {@code updateLocalConfiguration} with an RPC exception carrying {@code reason}, as an edge
+         * that refuses the local configuration does (the configuration is still recorded as sent); default: accepted.
+         */
+        public Builder localConfigurationError(String reason) {
+            this.localConfigurationError = requireNonNull(reason, "reason");
             return this;
         }
 

@@ -1,11 +1,13 @@
 package dev.jflared.testkit;
 
 import dev.jflared.rpc.CapabilityServer;
+import dev.jflared.rpc.RpcException;
 import dev.jflared.rpc.schema.EmptyStruct;
 import dev.jflared.rpc.schema.RegisterConnectionParams;
 import dev.jflared.rpc.schema.RegisterConnectionResults;
 import dev.jflared.rpc.schema.TunnelRpcIds;
 import dev.jflared.rpc.schema.UpdateLocalConfigurationParams;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -31,6 +33,11 @@ final class RegistrationService {
                 })
                 .method(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.UPDATE_LOCAL_CONFIGURATION, call -> {
                     state.localConfiguration(session, UpdateLocalConfigurationParams.read(call.params()).config());
+                    Optional<String> refusal = state.localConfigurationError();
+                    if (refusal.isPresent()) {
+                        return CompletableFuture.failedFuture(new RpcException(RpcException.Type.FAILED,
+                                refusal.get()));
+                    }
                     EmptyStruct.write(call.results());
                     return CompletableFuture.completedFuture(null);
                 })

@@ -12,6 +12,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -41,6 +42,10 @@ import org.slf4j.LoggerFactory;
  * the future fails: {@link dev.jflared.transport.RegistrationRejectedException} as the edge sent it,
  * {@link EdgeQuicDialException} when the edge could not be reached, a {@link TimeoutException} when the time ran out,
  * or the RPC error.
+ *
+ * <h2>Metrics</h2>
+ * From the dial on, {@link QuicStatsReporter} feeds the connection's figures to the request's
+ * {@link EdgeConnectRequest#metrics()} ({@code quic_client_*}).
  */
 public final class QuicEdgeTransport implements EdgeTransport {
 
@@ -74,7 +79,9 @@ public final class QuicEdgeTransport implements EdgeTransport {
                 .streamHandler(connection.streamInitializer())
                 .handshakeTimeout(min(QuicSettings.HANDSHAKE_TIMEOUT, timeout))
                 .build();
-        dialer.dial(request.address().socketAddress()).addListener(f -> {
+        Future<QuicChannel> dialled = dialer.dial(request.address().socketAddress());
+        QuicStatsReporter.report(request.metrics(), dialled);
+        dialled.addListener(f -> {
             if (!f.isSuccess()) {
                 result.completeExceptionally(f.cause());
                 return;
