@@ -7,7 +7,8 @@ import java.time.Duration;
  * (the RPC interface) and {@code method}. The label values cloudflared uses are the constants below.
  *
  * <p>Per call: {@link #clientOperation}, then {@link #clientFailure} if it failed, and {@link #clientLatency}
- * with the time it took; likewise for the calls the edge makes to us ({@code server*}).
+ * with the time it took; likewise for the calls the edge makes to us ({@code server*}). {@link #startClientCall}
+ * and {@link #startServerCall} do all three when the call ends.
  */
 public final class RpcMetrics {
 
@@ -54,6 +55,16 @@ public final class RpcMetrics {
                 "handler", "method");
     }
 
+    /** Starts timing a call we make to {@code method} of the edge's {@code handler}; see {@link Call#end}. */
+    public Call startClientCall(String handler, String method) {
+        return new Call(this, true, handler, method, System.nanoTime());
+    }
+
+    /** Starts timing a call the edge makes to {@code method} of our {@code handler}; see {@link Call#end}. */
+    public Call startServerCall(String handler, String method) {
+        return new Call(this, false, handler, method, System.nanoTime());
+    }
+
     /** We called {@code method} of the edge's {@code handler}. */
     public void clientOperation(String handler, String method) {
         clientOperations.labels(handler, method).inc();
@@ -82,6 +93,56 @@ public final class RpcMetrics {
     /** Serving a call of the edge took {@code elapsed}. */
     public void serverLatency(String handler, String method, Duration elapsed) {
         serverLatency.labels(handler, method).observe(seconds(elapsed));
+    }
+
+    /**
+     * One RPC call being timed. {@link #end} records it as cloudflared's {@code ObserveServerHandler} and
+     * registration client do: the operation, its latency, and a failure when it failed. Ending twice records twice;
+     * call it once.
+     */
+    public static final class Call {
+
+        private static final Call NONE = new Call(null, false, "", "", 0);
+
+        private final RpcMetrics metrics;
+        private final boolean client;
+        private final String handler;
+        private final String method;
+        private final long startNanos;
+
+        private Call(RpcMetrics metrics, boolean client, String handler, String method, long startNanos) {
+            this.metrics = metrics;
+            this.client = client;
+            this.handler = handler;
+            this.method = method;
+            this.startNanos = startNanos;
+        }
+
+        /** A call that records nothing, for a tunnel without metrics. */
+        public static Call none() {
+            return NONE;
+        }
+
+        /** The call ended; {@code failed} when it got no answer, an RPC exception or a refusal. */
+        public void end(boolean failed) {
+            if (metrics == null) {
+                return;
+            }
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+            if (client) {
+                metrics.clientOperation(handler, method);
+                metrics.clientLatency(handler, method, elapsed);
+                if (failed) {
+                    metrics.clientFailure(handler, method);
+                }
+            } else {
+                metrics.serverOperation(handler, method);
+                metrics.serverLatency(handler, method, elapsed);
+                if (failed) {
+                    metrics.serverFailure(handler, method);
+                }
+            }
+        }
     }
 
     private static double seconds(Duration elapsed) {

@@ -2,8 +2,11 @@ package dev.jflared.transport;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.jflared.metrics.ConnectionMetrics;
+import dev.jflared.metrics.RpcMetrics;
 import dev.jflared.rpc.CapabilityServer;
 import dev.jflared.rpc.RpcCall;
+import dev.jflared.rpc.RpcMethodHandler;
 import dev.jflared.rpc.schema.EmptyStruct;
 import dev.jflared.rpc.schema.RegisterUdpSessionParams;
 import dev.jflared.rpc.schema.RegisterUdpSessionResponse;
@@ -23,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * {@code ConfigurationManager} (cloudflared {@code tunnelrpc/quic/cloudflared_server.go}).
  *
  * <pre>{@code
- * RpcConnection.server(rpcStream, CloudflaredRpcService.create(services));
+ * RpcConnection.server(rpcStream, CloudflaredRpcService.create(services, metrics));
  * }</pre>
  *
  * <h2>Methods</h2>
@@ -51,17 +54,43 @@ public final class CloudflaredRpcService {
 
     private CloudflaredRpcService() {}
 
-    /** The bootstrap capability for one or many RPC streams; immutable, shareable across connections. */
-    public static CapabilityServer create(ConnectionServices services) {
+    /**
+     * The bootstrap capability for the RPC streams of one connection; immutable. Every call served is counted in
+     * {@code metrics} ({@code cloudflared_rpc_server_*}) under cloudflared's handler and method labels.
+     */
+    public static CapabilityServer create(ConnectionServices services, ConnectionMetrics metrics) {
         requireNonNull(services, "services");
+        requireNonNull(metrics, "metrics");
         return CapabilityServer.builder()
                 .method(TunnelRpcIds.CONFIGURATION_MANAGER, TunnelRpcIds.UPDATE_CONFIGURATION,
-                        call -> updateConfiguration(services, call))
+                        observed(metrics, RpcMetrics.HANDLER_CONFIGURATION, RpcMetrics.METHOD_UPDATE_CONFIGURATION,
+                                call -> updateConfiguration(services, call)))
                 .method(TunnelRpcIds.SESSION_MANAGER, TunnelRpcIds.REGISTER_UDP_SESSION,
-                        CloudflaredRpcService::registerUdpSession)
+                        observed(metrics, RpcMetrics.HANDLER_SESSION, RpcMetrics.METHOD_REGISTER_UDP_SESSION,
+                                CloudflaredRpcService::registerUdpSession))
                 .method(TunnelRpcIds.SESSION_MANAGER, TunnelRpcIds.UNREGISTER_UDP_SESSION,
-                        CloudflaredRpcService::unregisterUdpSession)
+                        observed(metrics, RpcMetrics.HANDLER_SESSION, RpcMetrics.METHOD_UNREGISTER_UDP_SESSION,
+                                CloudflaredRpcService::unregisterUdpSession))
                 .build();
+    }
+
+    /**
+     * Counts each call of {@code handler} as cloudflared's {@code ObserveServerHandler}: a failure only when serving
+     * it threw or failed (a refused configuration or UDP session is an answer, not a failure).
+     */
+    private static RpcMethodHandler observed(ConnectionMetrics metrics, String handler, String method,
+            RpcMethodHandler inner) {
+        return call -> {
+            RpcMetrics.Call observation = metrics.startRpcServerCall(handler, method);
+            CompletionStage<Void> served;
+            try {
+                served = inner.handle(call);
+            } catch (Exception | Error e) {
+                observation.end(true);
+                throw e;
+            }
+            return served.whenComplete((ignored, failure) -> observation.end(failure != null));
+        };
     }
 
     private static CompletionStage<Void> updateConfiguration(ConnectionServices services, RpcCall call) {

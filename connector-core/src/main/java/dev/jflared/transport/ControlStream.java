@@ -3,6 +3,8 @@ package dev.jflared.transport;
 import static java.util.Objects.requireNonNull;
 
 import dev.jflared.config.TunnelCredentials;
+import dev.jflared.metrics.ConnectionMetrics;
+import dev.jflared.metrics.RpcMetrics;
 import dev.jflared.rpc.RemoteCapability;
 import dev.jflared.rpc.RpcConnection;
 import dev.jflared.rpc.schema.ClientInfo;
@@ -64,13 +66,15 @@ public final class ControlStream {
     private final RpcConnection rpc;
     private final RemoteCapability registration;
     private final int connIndex;
+    private final ConnectionMetrics metrics;
     private final ConnectionDetails details;
 
     private ControlStream(RpcConnection rpc, RemoteCapability registration, int connIndex,
-            ConnectionDetails details) {
+            ConnectionMetrics metrics, ConnectionDetails details) {
         this.rpc = rpc;
         this.registration = registration;
         this.connIndex = connIndex;
+        this.metrics = metrics;
         this.details = details;
     }
 
@@ -94,10 +98,13 @@ public final class ControlStream {
         RegisterConnectionParams params = registrationParams(request, originLocalIp);
         RemoteCapability registration = rpc.bootstrap();
         CompletableFuture<ControlStream> registered = new CompletableFuture<>();
+        RpcMetrics.Call call = request.metrics().startRpcClientCall(RpcMetrics.HANDLER_REGISTRATION,
+                RpcMetrics.METHOD_REGISTER_CONNECTION);
         registration.call(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.REGISTER_CONNECTION, params::write,
                         request.registrationTimeout())
                 .whenComplete((results, failure) -> {
                     if (failure != null) {
+                        call.end(true);
                         fail(rpc, registered, failure);
                         return;
                     }
@@ -105,16 +112,19 @@ public final class ControlStream {
                     try {
                         response = RegisterConnectionResults.read(results);
                     } catch (RuntimeException e) {
+                        call.end(true);
                         fail(rpc, registered, e);
                         return;
                     }
+                    // As cloudflared's registration client: a refusal (ConnectionError) counts as a failed call.
+                    call.end(response instanceof ConnectionError);
                     if (response instanceof ConnectionError error) {
                         fail(rpc, registered, new RegistrationRejectedException(error.cause(), error.retryAfter(),
                                 error.shouldRetry()));
                         return;
                     }
                     ControlStream control = new ControlStream(rpc, registration, request.connIndex(),
-                            (ConnectionDetails) response);
+                            request.metrics(), (ConnectionDetails) response);
                     control.sendLocalConfiguration(request);
                     registered.complete(control);
                 });
@@ -143,9 +153,12 @@ public final class ControlStream {
         requireNonNull(timeout, "timeout");
         CompletableFuture<Void> done = new CompletableFuture<>();
         Duration callTimeout = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
+        RpcMetrics.Call call = metrics.startRpcClientCall(RpcMetrics.HANDLER_REGISTRATION,
+                RpcMetrics.METHOD_UNREGISTER_CONNECTION);
         registration.call(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.UNREGISTER_CONNECTION, EmptyStruct::write,
                         callTimeout)
                 .whenComplete((results, failure) -> {
+                    call.end(failure != null);
                     if (failure != null) {
                         logger.atDebug().setCause(failure).addKeyValue("connIndex", connIndex)
                                 .log("unregisterConnection got no answer; closing the control stream anyway");
@@ -166,16 +179,19 @@ public final class ControlStream {
             return;
         }
         UpdateLocalConfigurationParams params = new UpdateLocalConfigurationParams(config.get());
+        RpcMetrics.Call call = metrics.startRpcClientCall(RpcMetrics.HANDLER_REGISTRATION,
+                RpcMetrics.METHOD_UPDATE_LOCAL_CONFIGURATION);
         registration.call(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.UPDATE_LOCAL_CONFIGURATION, params::write,
                         request.registrationTimeout())
                 .whenComplete((results, failure) -> {
+                    call.end(failure != null);
                     if (failure != null) {
                         logger.atWarn().setCause(failure).addKeyValue("connIndex", connIndex)
                                 .log("unable to send local configuration");
                     }
                     // As cloudflared (connection/control.go): every push counts once answered, a failed one also
                     // as an error.
-                    request.metrics().localConfigPush(failure == null);
+                    metrics.localConfigPush(failure == null);
                 });
     }
 

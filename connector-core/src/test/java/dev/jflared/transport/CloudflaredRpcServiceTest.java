@@ -4,12 +4,17 @@ import static dev.jflared.transport.GoldenRpc.drainBytes;
 import static dev.jflared.transport.GoldenRpc.frames;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.jflared.metrics.CloudflaredMetrics;
+import dev.jflared.metrics.ConnectionMetrics;
+import dev.jflared.metrics.MetricRegistry;
+import dev.jflared.proxy.OriginProxy;
 import dev.jflared.rpc.RpcConnection;
 import dev.jflared.rpc.message.Message;
 import dev.jflared.rpc.message.Return;
 import dev.jflared.rpc.schema.RegisterUdpSessionParams;
 import dev.jflared.rpc.schema.RegisterUdpSessionResults;
 import dev.jflared.rpc.schema.TunnelRpcIds;
+import dev.jflared.rpc.schema.UpdateConfigurationResponse;
 import dev.jflared.rpc.schema.UpdateConfigurationResults;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -18,6 +23,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +46,9 @@ class CloudflaredRpcServiceTest {
     @Test
     void answersTheEdgesConfigurationPushLikeCloudflared() {
         GoldenRpc.RecordingServices services = new GoldenRpc.RecordingServices(Optional.empty(), null);
-        RpcConnection.server(channel, CloudflaredRpcService.create(services));
+        MetricRegistry registry = new MetricRegistry();
+        ConnectionMetrics metrics = ConnectionMetrics.of(CloudflaredMetrics.register(registry, "test", "now"), 0);
+        RpcConnection.server(channel, CloudflaredRpcService.create(services, metrics));
 
         for (byte[] frame : frames("quic/raw/quic-conn1/rpc1.edge2cfd.bin", RPC_SIGNATURE_LENGTH)) {
             channel.writeInbound(Unpooled.wrappedBuffer(frame));
@@ -56,12 +65,49 @@ class CloudflaredRpcServiceTest {
                 + "\"service\":\"http_status:418\"},{\"service\":\"http://127.0.0.1:8091\"}],"
                 + "\"warp-routing\":{\"enabled\":false}}");
         assertThat(channel.isOpen()).as("closed after the edge's abort").isFalse();
+        assertThat(registry.scrape()).contains(
+                "\ncloudflared_rpc_server_operations{handler=\"config\",method=\"update_configuration\"} 1\n",
+                "\ncloudflared_rpc_server_latency_secs_count{handler=\"config\",method=\"update_configuration\"} 1\n")
+                .doesNotContain("cloudflared_rpc_server_failures{");
+    }
+
+    @Test
+    void aConfigurationPushThatFailsToApplyIsCountedAsAServerFailure() {
+        ConnectionServices failing = new ConnectionServices() {
+            @Override
+            public OriginProxy proxy() {
+                throw new AssertionError("no data stream in this test");
+            }
+
+            @Override
+            public CompletionStage<UpdateConfigurationResponse> updateConfiguration(int version, String json) {
+                return CompletableFuture.failedFuture(new IllegalStateException("orchestrator stopped"));
+            }
+
+            @Override
+            public Optional<String> localConfigurationJson() {
+                return Optional.empty();
+            }
+        };
+        MetricRegistry registry = new MetricRegistry();
+        ConnectionMetrics metrics = ConnectionMetrics.of(CloudflaredMetrics.register(registry, "test", "now"), 0);
+        RpcConnection.server(channel, CloudflaredRpcService.create(failing, metrics));
+
+        for (byte[] frame : frames("quic/raw/quic-conn1/rpc1.edge2cfd.bin", RPC_SIGNATURE_LENGTH)) {
+            channel.writeInbound(Unpooled.wrappedBuffer(frame));
+        }
+        List<Message.Reader> answers = GoldenRpc.drain(channel);
+
+        assertThat(answers.get(1).return_().which()).isEqualTo(Return.EXCEPTION);
+        assertThat(registry.scrape()).contains(
+                "\ncloudflared_rpc_server_operations{handler=\"config\",method=\"update_configuration\"} 1\n",
+                "\ncloudflared_rpc_server_failures{handler=\"config\",method=\"update_configuration\"} 1\n");
     }
 
     @Test
     void refusesUdpSessionsWithAClearError() {
         GoldenRpc.RecordingServices services = new GoldenRpc.RecordingServices(Optional.empty(), null);
-        RpcConnection.server(channel, CloudflaredRpcService.create(services));
+        RpcConnection.server(channel, CloudflaredRpcService.create(services, ConnectionMetrics.none()));
         EmbeddedChannel edge = new EmbeddedChannel();
         RpcConnection client = RpcConnection.client(edge);
         RegisterUdpSessionParams params = new RegisterUdpSessionParams(UUID.randomUUID(),
@@ -82,7 +128,7 @@ class CloudflaredRpcServiceTest {
     @Test
     void configurationAnswerCarriesTheVersionInForce() {
         GoldenRpc.RecordingServices services = new GoldenRpc.RecordingServices(Optional.empty(), null);
-        RpcConnection.server(channel, CloudflaredRpcService.create(services));
+        RpcConnection.server(channel, CloudflaredRpcService.create(services, ConnectionMetrics.none()));
 
         for (byte[] frame : frames("quic/raw/quic-conn1/rpc1.edge2cfd.bin", RPC_SIGNATURE_LENGTH)) {
             channel.writeInbound(Unpooled.wrappedBuffer(frame));

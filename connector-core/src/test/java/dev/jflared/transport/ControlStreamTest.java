@@ -110,7 +110,11 @@ class ControlStreamTest {
 
         assertThat(beforeTheAnswer).contains("\ncloudflared_config_local_config_pushes 0\n");
         assertThat(registry.scrape()).contains("\ncloudflared_config_local_config_pushes 1\n",
-                "\ncloudflared_config_local_config_pushes_errors 0\n");
+                "\ncloudflared_config_local_config_pushes_errors 0\n",
+                "\ncloudflared_rpc_client_operations{handler=\"registration\",method=\"register_connection\"} 1\n",
+                "\ncloudflared_rpc_client_operations{handler=\"registration\",method=\"update_local_configuration\"} 1\n",
+                "\ncloudflared_rpc_client_latency_secs_count{handler=\"registration\",method=\"register_connection\"} 1\n")
+                .doesNotContain("cloudflared_rpc_client_failures{");
     }
 
     @Test
@@ -127,7 +131,8 @@ class ControlStreamTest {
         channel.runPendingTasks();
 
         assertThat(registry.scrape()).contains("\ncloudflared_config_local_config_pushes 1\n",
-                "\ncloudflared_config_local_config_pushes_errors 1\n");
+                "\ncloudflared_config_local_config_pushes_errors 1\n",
+                "\ncloudflared_rpc_client_failures{handler=\"registration\",method=\"update_local_configuration\"} 1\n");
     }
 
     @Test

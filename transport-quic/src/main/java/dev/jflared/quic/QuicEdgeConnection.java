@@ -75,7 +75,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
     QuicEdgeConnection(EdgeConnectRequest request, EventLoop loop) {
         this.request = request;
         this.loop = loop;
-        this.rpcService = CloudflaredRpcService.create(request.services());
+        this.rpcService = CloudflaredRpcService.create(request.services(), request.metrics());
     }
 
     /** The handler of the QUIC connection itself. */

@@ -13,6 +13,7 @@ import dev.jflared.rpc.schema.ConnectionType;
 import dev.jflared.rpc.schema.Metadata;
 import dev.jflared.rpc.schema.QuicStreamSignatures;
 import dev.jflared.testing.Golden;
+import dev.jflared.metrics.ConnectionMetrics;
 import dev.jflared.transport.CloudflaredRpcService;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -226,7 +227,7 @@ class DataStreamHandlerTest {
         TestOrigins.RecordingServices services = new TestOrigins.RecordingServices(proxy);
         stream = new EmbeddedChannel();
         stream.pipeline().addLast(EdgeStreamClassifier.NAME, new EdgeStreamClassifier(proxy,
-                CloudflaredRpcService.create(services), 0, channel -> dataStreams.incrementAndGet()));
+                CloudflaredRpcService.create(services, ConnectionMetrics.none()), 0, channel -> dataStreams.incrementAndGet()));
         return services;
     }
 
