@@ -105,11 +105,7 @@ final class SocksHandshake implements BodyReceiver {
     /** Answers the greeting once it is all here. */
     private void greet() {
         int start = received.readerIndex();
-        if (!received.isReadable()) {
-            return;
-        }
-        if (received.getUnsignedByte(start) != Socks5.VERSION) {
-            end(null);
+        if (!versionFive()) {
             return;
         }
         if (received.readableBytes() < 2 || received.readableBytes() < 2 + received.getUnsignedByte(start + 1)) {
@@ -132,11 +128,7 @@ final class SocksHandshake implements BodyReceiver {
     /** Carries out the request once it is all here. */
     private void readRequest() {
         int start = received.readerIndex();
-        if (!received.isReadable()) {
-            return;
-        }
-        if (received.getUnsignedByte(start) != Socks5.VERSION) {
-            end(null);
+        if (!versionFive()) {
             return;
         }
         if (received.readableBytes() < 4) {
@@ -177,6 +169,21 @@ final class SocksHandshake implements BodyReceiver {
                 end(reply(refusal.reply(), refusal.echoed()));
             }
         });
+    }
+
+    /**
+     * Whether the next message has begun with version 5. A message of another version ends the stream without a
+     * reply, as cloudflared's does; an empty buffer is just not here yet.
+     */
+    private boolean versionFive() {
+        if (!received.isReadable()) {
+            return false;
+        }
+        if (received.getUnsignedByte(received.readerIndex()) != Socks5.VERSION) {
+            end(null);
+            return false;
+        }
+        return true;
     }
 
     private SocksDialer.Destination readDestination(int type) {
