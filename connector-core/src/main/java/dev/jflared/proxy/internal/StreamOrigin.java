@@ -44,8 +44,8 @@ import java.util.Base64;
  * and every CONNECT it makes is answered with the origin already dialled, whatever destination it names
  * (cloudflared {@code tcpOverWSService.start} picks {@code socks.StreamHandler}, whose {@code ConnDialer} hands out
  * that one connection). A kind-tcp stream is raw bytes either way: cloudflared has no rule-matched raw tcp to apply
- * it to. {@code proxyAddress} and {@code proxyPort} are read but, as in cloudflared since its stream services
- * replaced the local websocket proxy it used to listen with there, nothing listens on them.
+ * it to. {@code proxyAddress} and {@code proxyPort} are read and kept, and nothing listens on them, as in today's
+ * cloudflared: they configured the local websocket proxy that its stream services replaced.
  *
  * <h2>Flow</h2>
  * The origin is dialled first (within {@code connectTimeout}, with {@code tcpKeepAlive}); only a connected origin is
@@ -129,7 +129,7 @@ public final class StreamOrigin {
     void relay(ProxiedRequest call, Channel origin) {
         TunnelRequest request = call.request();
         boolean raw = request.kind() == TunnelRequest.Kind.TCP;
-        if (!raw && call.rule() != null && call.rule().originRequest().proxyType().equals(SOCKS_PROXY_TYPE)) {
+        if (!raw && call.rule().originRequest().proxyType().equals(SOCKS_PROXY_TYPE)) {
             SocksHandshake.serve(call, SocksDialer.connected(origin), allocator);
             return;
         }
