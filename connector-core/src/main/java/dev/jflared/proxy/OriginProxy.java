@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code http(s)://}, {@code unix:}, {@code unix+tls:}: {@code HttpOrigin}, pooled per origin and loop,
  *       HTTP/1.1 or HTTP/2, websockets upgraded then relayed as bytes.</li>
  *   <li>{@code tcp://}, {@code ssh://}, {@code rdp://}, {@code smb://}, ...: raw bytes for kind tcp; for an
- *       Access client (websocket or http), websocket frames carrying the bytes, as {@code cloudflared access}.</li>
+ *       Access client (websocket or http), websocket frames carrying the bytes, as {@code cloudflared access}; with
+ *       {@code proxyType: socks}, a SOCKS5 handshake in those frames first, every CONNECT given the rule's
+ *       origin.</li>
  *   <li>{@code bastion} (or {@code bastionMode}): the same, to the {@code Cf-Access-Jump-Destination}.</li>
  *   <li>{@code socks-proxy}: a SOCKS5 server over the websocket stream, filtered by {@code ipRules}.</li>
  *   <li>{@code http_status:NNN}, {@code hello_world}: answered in-process; no socket is opened.</li>

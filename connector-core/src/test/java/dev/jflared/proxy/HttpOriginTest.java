@@ -130,8 +130,9 @@ class HttpOriginTest {
             String received = responder.body();
             assertThat(received).startsWith("GET /prefix/x?y=1\n");
             assertThat(received).contains("host: internal.local", "X-Forwarded-Host: app.example.com",
-                    "connection: keep-alive", "Cf-Warp-Tag-ID: connector-1", "Accept: text/plain");
-            assertThat(received).doesNotContain("Keep-Alive: timeout", "X-Hop", "Accept-Encoding");
+                    "connection: keep-alive", "Cf-Warp-Tag-ID: connector-1", "Accept: text/plain",
+                    "accept-encoding: gzip");
+            assertThat(received).doesNotContain("Keep-Alive: timeout", "X-Hop", "User-Agent");
         }
     }
 

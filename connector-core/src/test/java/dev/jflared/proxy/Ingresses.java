@@ -25,6 +25,24 @@ final class Ingresses {
         return new OriginService.Http(url, URI.create(url));
     }
 
+    /** DEFAULTS with {@code disableChunkedEncoding} on. */
+    static OriginRequestConfig noChunkedEncoding() {
+        OriginRequestConfig d = OriginRequestConfig.DEFAULTS;
+        return new OriginRequestConfig(d.connectTimeout(), d.tlsTimeout(), d.tcpKeepAlive(), d.noHappyEyeballs(),
+                d.keepAliveConnections(), d.keepAliveTimeout(), d.httpHostHeader(), d.originServerName(),
+                d.matchSniToHost(), d.caPool(), d.noTlsVerify(), true, d.bastionMode(), d.proxyAddress(),
+                d.proxyPort(), d.proxyType(), d.ipRules(), d.http2Origin(), d.access());
+    }
+
+    /** DEFAULTS with this {@code proxyType} and these {@code ipRules}. */
+    static OriginRequestConfig proxy(String proxyType, List<OriginRequestConfig.IpRule> ipRules) {
+        OriginRequestConfig d = OriginRequestConfig.DEFAULTS;
+        return new OriginRequestConfig(d.connectTimeout(), d.tlsTimeout(), d.tcpKeepAlive(), d.noHappyEyeballs(),
+                d.keepAliveConnections(), d.keepAliveTimeout(), d.httpHostHeader(), d.originServerName(),
+                d.matchSniToHost(), d.caPool(), d.noTlsVerify(), d.disableChunkedEncoding(), d.bastionMode(),
+                d.proxyAddress(), d.proxyPort(), proxyType, ipRules, d.http2Origin(), d.access());
+    }
+
     /** DEFAULTS with a few settings changed. */
     static OriginRequestConfig config(Optional<String> hostHeader, Optional<String> serverName,
                                       Optional<String> caPool, boolean noTlsVerify, boolean http2) {

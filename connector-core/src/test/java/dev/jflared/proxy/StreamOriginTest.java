@@ -26,9 +26,11 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -54,13 +56,42 @@ class StreamOriginTest {
     }
 
     static Channel echoServer() {
-        return new ServerBootstrap().group(servers).channel(NioServerSocketChannel.class)
-                .childHandler(new ChannelInboundHandlerAdapter() {
-                    @Override
-                    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                        ctx.writeAndFlush(msg);
-                    }
-                }).bind("127.0.0.1", 0).syncUninterruptibly().channel();
+        return echoServer(new LinkedBlockingQueue<>(), new LinkedBlockingQueue<>());
+    }
+
+    /** An echo server that records the address each connection came from, in {@code accepted}. */
+    static Channel echoServer(LinkedBlockingQueue<InetSocketAddress> accepted) {
+        return echoServer(accepted, new LinkedBlockingQueue<>());
+    }
+
+    /** An echo server that records where each connection came from, when accepted and when closed. */
+    static Channel echoServer(LinkedBlockingQueue<InetSocketAddress> accepted,
+                              LinkedBlockingQueue<InetSocketAddress> closed) {
+        ChannelInboundHandlerAdapter echo = new ChannelInboundHandlerAdapter() {
+            @Override
+            public boolean isSharable() {
+                return true;
+            }
+
+            @Override
+            public void channelActive(ChannelHandlerContext ctx) {
+                accepted.add((InetSocketAddress) ctx.channel().remoteAddress());
+                ctx.fireChannelActive();
+            }
+
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ctx.writeAndFlush(msg);
+            }
+
+            @Override
+            public void channelInactive(ChannelHandlerContext ctx) {
+                closed.add((InetSocketAddress) ctx.channel().remoteAddress());
+                ctx.fireChannelInactive();
+            }
+        };
+        return new ServerBootstrap().group(servers).channel(NioServerSocketChannel.class).childHandler(echo)
+                .bind("127.0.0.1", 0).syncUninterruptibly().channel();
     }
 
     static int port(Channel server) {
@@ -216,14 +247,9 @@ class StreamOriginTest {
     void socksProxyConnectsWhereIpRulesAllowAndRefusesWhereTheyDeny() throws Exception {
         Channel echo = echoServer();
         int port = port(echo);
-        OriginRequestConfig d = OriginRequestConfig.DEFAULTS;
-        OriginRequestConfig rules = new OriginRequestConfig(d.connectTimeout(), d.tlsTimeout(), d.tcpKeepAlive(),
-                d.noHappyEyeballs(), d.keepAliveConnections(), d.keepAliveTimeout(), d.httpHostHeader(),
-                d.originServerName(), d.matchSniToHost(), d.caPool(), d.noTlsVerify(), d.disableChunkedEncoding(),
-                d.bastionMode(), d.proxyAddress(), d.proxyPort(), "socks",
-                List.of(new OriginRequestConfig.IpRule("127.0.0.0/8", List.of(port), true),
-                        new OriginRequestConfig.IpRule("0.0.0.0/0", List.of(), false)),
-                d.http2Origin(), d.access());
+        OriginRequestConfig rules = Ingresses.proxy("", List.of(
+                new OriginRequestConfig.IpRule("127.0.0.0/8", List.of(port), true),
+                new OriginRequestConfig.IpRule("0.0.0.0/0", List.of(), false)));
         try (OriginProxy proxy = proxy(Ingresses.single(new OriginService.SocksProxy("socks-proxy"), rules))) {
             TestResponder allowed = socksConnect(proxy, port);
             String reply = allowed.awaitBytes(4 + 12);
@@ -232,11 +258,115 @@ class StreamOriginTest {
 
             assertThat(reply).startsWith(WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0000"))
                     .contains("\u0005\u0000\u0000\u0001\u007f\u0000\u0000\u0001");
+            // cloudflared names the refused destination in its rule-failure reply.
             assertThat(refusal).startsWith(WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0000")
-                    + WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0002\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000"));
+                    + WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0002\u0000\u0001\u007f\u0000\u0000\u0001"
+                    + portBytes(port + 1)));
         } finally {
             echo.close().syncUninterruptibly();
         }
+    }
+
+    @Test
+    void socksProxyWithoutIpRulesDeniesEveryDestination() throws Exception {
+        Channel echo = echoServer();
+        int port = port(echo);
+        try (OriginProxy proxy = proxy(Ingresses.single(new OriginService.SocksProxy("socks-proxy")))) {
+
+            String refusal = socksConnect(proxy, port).awaitBytes(4 + 12);
+
+            assertThat(refusal).startsWith(WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0000")
+                    + WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0002\u0000\u0001\u007f\u0000\u0000\u0001"
+                    + portBytes(port)));
+        } finally {
+            echo.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void tcpServiceWithProxyTypeSocksAnswersTheAccessClientsConnectWithItsOwnOrigin() throws Exception {
+        LinkedBlockingQueue<InetSocketAddress> dialled = new LinkedBlockingQueue<>();
+        Channel echo = echoServer(dialled);
+        String url = "tcp://127.0.0.1:" + port(echo);
+        try (OriginProxy proxy = proxy(Ingresses.single(new OriginService.Stream(url, "tcp", "127.0.0.1", port(echo)),
+                Ingresses.proxy("socks", List.of())))) {
+            PushBodySource eyeball = new PushBodySource(loop);
+            byte[] name = "nowhere.invalid".getBytes(StandardCharsets.US_ASCII);
+            byte[] connect = new byte[7 + name.length];
+            connect[0] = 5;
+            connect[1] = 1;
+            connect[3] = 3;
+            connect[4] = (byte) name.length;
+            System.arraycopy(name, 0, connect, 5, name.length);
+            connect[6 + name.length] = 9;
+
+            TestResponder responder = send(proxy, TunnelRequest.Kind.WEBSOCKET, "/", websocketHeaders(), eyeball);
+            ResponseHead head = responder.head.get(10, TimeUnit.SECONDS);
+            InetSocketAddress origin = dialled.poll(10, TimeUnit.SECONDS);
+            eyeball.push(WebSocketFrames.client(WebSocketFrames.BINARY, new byte[] {5, 1, 0}));
+            eyeball.push(WebSocketFrames.client(WebSocketFrames.BINARY, connect));
+            eyeball.push(WebSocketFrames.client(WebSocketFrames.BINARY, "ping"));
+            String received = responder.awaitBytes(4 + 12 + 6);
+            eyeball.end();
+
+            assertThat(head.status()).isEqualTo(101);
+            assertThat(head.headers().get("Sec-WebSocket-Accept")).isEqualTo(ACCEPT);
+            // The CONNECT named a host that does not exist: it got the rule's origin, dialled before the 101, and
+            // the reply names the address that connection is bound to.
+            assertThat(received).isEqualTo(WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0000")
+                    + WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0000\u0000\u0001\u007f\u0000\u0000\u0001"
+                    + portBytes(origin.getPort()))
+                    + WebSocketFrames.server(WebSocketFrames.BINARY, "ping"));
+        } finally {
+            echo.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void tcpServiceWithProxyTypeSocksRefusesBindAndDropsItsOrigin() throws Exception {
+        LinkedBlockingQueue<InetSocketAddress> dialled = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<InetSocketAddress> closed = new LinkedBlockingQueue<>();
+        Channel echo = echoServer(dialled, closed);
+        String url = "ssh://127.0.0.1:" + port(echo);
+        try (OriginProxy proxy = proxy(Ingresses.single(new OriginService.Stream(url, "ssh", "127.0.0.1", port(echo)),
+                Ingresses.proxy("socks", List.of())))) {
+            PushBodySource eyeball = new PushBodySource(loop);
+
+            TestResponder responder = send(proxy, TunnelRequest.Kind.WEBSOCKET, "/", websocketHeaders(), eyeball);
+            eyeball.push(WebSocketFrames.client(WebSocketFrames.BINARY, new byte[] {5, 1, 0}));
+            eyeball.push(WebSocketFrames.client(WebSocketFrames.BINARY, new byte[] {5, 2, 0, 1, 127, 0, 0, 1, 0, 22}));
+            responder.trailers.get(10, TimeUnit.SECONDS);
+
+            String notSupported = "\u0005\u0007\u0000\u0001\u0000\u0000\u0000\u0000\u0000\u0000";
+            String close = "\u0088\u0002\u0003\u00e8";
+            assertThat(responder.awaitBytes(4 + 12 + 4)).isEqualTo(
+                    WebSocketFrames.server(WebSocketFrames.BINARY, "\u0005\u0000")
+                    + WebSocketFrames.server(WebSocketFrames.BINARY, notSupported) + close);
+            assertThat(closed.poll(10, TimeUnit.SECONDS)).isEqualTo(dialled.poll(10, TimeUnit.SECONDS));
+        } finally {
+            echo.close().syncUninterruptibly();
+        }
+    }
+
+    @Test
+    void tcpServiceWithProxyTypeSocksAnswers502WhenItsOriginRefuses() throws Exception {
+        Channel gone = echoServer();
+        int port = port(gone);
+        gone.close().syncUninterruptibly();
+        try (OriginProxy proxy = proxy(Ingresses.single(
+                new OriginService.Stream("tcp://127.0.0.1:" + port, "tcp", "127.0.0.1", port),
+                Ingresses.proxy("socks", List.of())))) {
+
+            TestResponder responder = send(proxy, TunnelRequest.Kind.WEBSOCKET, "/", websocketHeaders(),
+                    new PushBodySource(loop));
+
+            assertThat(responder.failure.get(10, TimeUnit.SECONDS)).isInstanceOf(OriginUnreachableException.class);
+            assertThat(responder.head).isNotDone();
+        }
+    }
+
+    private static String portBytes(int port) {
+        return new String(new byte[] {(byte) (port >> 8), (byte) port}, StandardCharsets.ISO_8859_1);
     }
 
     private TestResponder socksConnect(OriginProxy proxy, int port) {

@@ -38,8 +38,9 @@ import java.util.concurrent.TimeUnit;
  * <h2>Lifecycle</h2>
  * Writes the request head; sends the body at once, or for {@code Expect: 100-continue} once the origin says 100
  * (or after {@value #CONTINUE_TIMEOUT_MS} ms, Go's {@code ExpectContinueTimeout}); reads the response head and
- * hands it to the responder; then the response body flows through a {@link BodyPump}. At the end the channel goes
- * back to the pool when both bodies completed and the origin keeps the connection alive.
+ * hands it to the responder; then the response body flows through a {@link BodyPump} (through a
+ * {@link GunzipSource} first when Go's transport would gunzip it). At the end the channel goes back to the pool when
+ * both bodies completed, the origin keeps the connection alive and the request body was framed.
  *
  * <h2>Flow control</h2>
  * Auto-read is off: the request body is read only while the origin channel is writable (its pump), and the
@@ -149,9 +150,26 @@ final class HttpExchange extends ChannelInboundHandlerAdapter implements BodySou
             upgrading = true;
             return;
         }
-        BodySink sink = call.respond(new ResponseHead(status, OriginHeaders.response(response.headers(), status),
-                ResponseHead.Source.ORIGIN));
-        new BodyPump(this, sink, channel.eventLoop()).start();
+        HttpHeaders headers = OriginHeaders.response(response.headers(), status);
+        BodySource body = this;
+        if (gunzips(response)) {
+            headers.remove(HttpHeaderNames.CONTENT_ENCODING);
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            body = new GunzipSource(this, channel.alloc());
+        }
+        BodySink sink = call.respond(new ResponseHead(status, headers, ResponseHead.Source.ORIGIN));
+        new BodyPump(body, sink, channel.eventLoop()).start();
+    }
+
+    // Go's persistConn.readLoop wraps the body in its gzipReader when it added the Accept-Encoding itself, the
+    // response has a body (not to HEAD, Content-Length not 0, which also rules out 204 and 304) and its first
+    // Content-Encoding is "gzip".
+    private boolean gunzips(HttpResponse response) {
+        int status = response.status().code();
+        String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+        return target.askedForGzip() && status >= 200 && status != 204 && status != 304
+                && HttpUtil.getContentLength(response, -1L) != 0
+                && HttpHeaderValues.GZIP.contentEqualsIgnoreCase(encoding);
     }
 
     private void onContent(HttpContent content) {
@@ -236,7 +254,8 @@ final class HttpExchange extends ChannelInboundHandlerAdapter implements BodySou
     private void complete() {
         done = true;
         cancelContinue();
-        boolean reusable = !lease.stream() && channel.isActive() && HttpUtil.isKeepAlive(finalResponse);
+        boolean reusable = !lease.stream() && channel.isActive() && HttpUtil.isKeepAlive(finalResponse)
+                && target.framing() != HttpOrigin.Framing.UNFRAMED;
         if (target.websocket()) {
             call.request().body().abort(new IllegalStateException("the origin refused the websocket"));
         } else if (!bodyStarted && target.hasBody()) {

@@ -7,7 +7,6 @@ import dev.jflared.proxy.OriginUnreachableException;
 import dev.jflared.proxy.TunnelRequest;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import java.net.URI;
 import java.util.Locale;
@@ -22,9 +21,13 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <h2>Request bodies</h2>
  * A body is sent when the request has a {@code Content-Length} (as is) or {@code Transfer-Encoding: chunked}
- * (chunked, trailers included). With {@code disableChunkedEncoding} a body of unknown length goes as raw bytes on
- * a connection marked {@code Connection: close}. A request without a body still has its body source read to the
- * end (and dropped), so the transport sees its stream consumed.
+ * (chunked, trailers included); {@link Framing} says how, as Go frames cloudflared's request. A request without a
+ * body still has its body source read to the end (and dropped), so the transport sees its stream consumed.
+ *
+ * <h2>Compressed responses</h2>
+ * Where Go's transport would ask for gzip ({@link OriginHeaders#asksForGzip}) and the origin answers with
+ * {@code Content-Encoding: gzip}, the body is gunzipped on its way ({@link GunzipSource}) and
+ * {@code Content-Encoding} and {@code Content-Length} are dropped, so that the eyeball sees what cloudflared returns.
  */
 public final class HttpOrigin {
 
@@ -47,18 +50,14 @@ public final class HttpOrigin {
         if (websocket) {
             endpoint = endpoint.withHttp1();
         }
-        boolean hasBody = !websocket && OriginHeaders.hasBody(request);
-        boolean lengthKnown = request.headers().contains(HttpHeaderNames.CONTENT_LENGTH);
-        boolean chunked = hasBody && !lengthKnown && !config.disableChunkedEncoding();
+        Framing framing = Framing.of(request, config.disableChunkedEncoding());
+        boolean askGzip = OriginHeaders.asksForGzip(request);
         String host = config.httpHostHeader().orElse(request.host().isEmpty() ? authority(endpoint)
                 : request.host());
-        HttpHeaders headers = OriginHeaders.request(request, host, request.host(), tags, chunked);
-        if (hasBody && !lengthKnown && !chunked) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        Target target = new Target(OriginHeaders.target(rule.service(), request.pathAndQuery()), headers, hasBody,
-                websocket);
-        if (!hasBody && !websocket) {
+        HttpHeaders headers = OriginHeaders.request(request, host, request.host(), tags, framing, askGzip);
+        Target target = new Target(OriginHeaders.target(rule.service(), request.pathAndQuery()), headers, framing,
+                websocket, askGzip);
+        if (framing == Framing.NONE && !websocket) {
             BodyDrain.drain(request.body());
         }
         OriginConnectionPool pool = pools.computeIfAbsent(new PoolKey(endpoint, request.eventLoop()),
@@ -120,10 +119,48 @@ public final class HttpOrigin {
      *
      * @param uri the request target: the service's path prefix and the request's path and query
      * @param headers the rewritten headers, Host included
-     * @param hasBody whether a body follows the head
+     * @param framing how the body follows the head
      * @param websocket whether this is a websocket upgrade
+     * @param askedForGzip whether {@code Accept-Encoding: gzip} was added, so a gzip answer is gunzipped
      */
-    record Target(String uri, HttpHeaders headers, boolean hasBody, boolean websocket) {}
+    record Target(String uri, HttpHeaders headers, Framing framing, boolean websocket, boolean askedForGzip) {
+
+        boolean hasBody() {
+            return framing != Framing.NONE;
+        }
+    }
+
+    /**
+     * How a request body goes to the origin: what Go's {@code transferWriter} writes for the request cloudflared
+     * builds ({@code proxy/proxy.go} {@code proxyHTTPRequest}, on a request whose {@code ContentLength} the
+     * transport set from its {@code Content-Length} header).
+     */
+    enum Framing {
+        /** No body (none announced, or a websocket): nothing follows the head. */
+        NONE,
+        /** The eyeball's {@code Content-Length}, then that many bytes. */
+        LENGTH,
+        /** {@code Transfer-Encoding: chunked}, trailers included: Go's choice for a body of unknown length. */
+        CHUNKED,
+        /**
+         * {@code disableChunkedEncoding} on a body of unknown length. cloudflared sets the request's
+         * {@code TransferEncoding} to {@code gzip, deflate}; Go writes a {@code Transfer-Encoding} header only for
+         * {@code chunked} and a {@code Content-Length} only for a known length, so the head carries neither and the
+         * body's bytes follow as they are, with {@code Connection: keep-alive}. The origin cannot tell where such
+         * a body ends, so its connection is never reused.
+         */
+        UNFRAMED;
+
+        static Framing of(TunnelRequest request, boolean disableChunkedEncoding) {
+            if (request.kind() == TunnelRequest.Kind.WEBSOCKET || !OriginHeaders.hasBody(request)) {
+                return NONE;
+            }
+            if (request.headers().contains(HttpHeaderNames.CONTENT_LENGTH)) {
+                return LENGTH;
+            }
+            return disableChunkedEncoding ? UNFRAMED : CHUNKED;
+        }
+    }
 
     private record PoolKey(OriginEndpoint endpoint, EventLoop loop) {}
 }

@@ -6,18 +6,15 @@ import java.net.InetAddress;
 import java.util.List;
 
 /**
- * The socks proxy's {@code ipRules} (cloudflared {@code ipaccess}): the first rule whose prefix holds the address
- * and whose ports (empty: all) hold the port decides; with rules and no match the connection is denied
- * (cloudflared builds the policy with {@code defaultAllow=false}); with no rules at all, everything is allowed.
+ * The socks proxy's {@code ipRules} (cloudflared {@code ipaccess.Policy.Allowed}): the first rule whose prefix holds
+ * the address and whose ports (empty: all) hold the port decides; when none does, or there are no rules at all, the
+ * connection is denied (cloudflared builds the policy with {@code defaultAllow=false}).
  */
 final class IpRules {
 
     private IpRules() {}
 
     static boolean allows(List<IpRule> rules, InetAddress address, int port) {
-        if (rules.isEmpty()) {
-            return true;
-        }
         for (IpRule rule : rules) {
             if ((rule.ports().isEmpty() || rule.ports().contains(port)) && contains(rule.prefix(), address)) {
                 return rule.allow();

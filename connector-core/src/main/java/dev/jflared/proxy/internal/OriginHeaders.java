@@ -23,8 +23,13 @@ import java.util.Map;
  *   <li>{@code Host} is the eyeball's, or {@code httpHostHeader} when set, the original going in
  *       {@code X-Forwarded-Host}. cloudflared adds no {@code X-Forwarded-For}/{@code -Proto}: the edge sent them.</li>
  *   <li>One {@code Cf-Warp-Tag-<name>} per connector tag (cloudflared always has {@code ID}, the connector id).</li>
- *   <li>No {@code User-Agent} is invented. Go's transport would add {@code Accept-Encoding: gzip} when the eyeball
- *       sent none and gunzip the answer itself, which the eyeball cannot see; we send the request as it came.</li>
+ *   <li>No {@code User-Agent} is invented (cloudflared sets it empty, which Go then leaves out).</li>
+ *   <li>The body framing is what Go's {@code transferWriter} writes for cloudflared's request (see
+ *       {@link HttpOrigin.Framing}): the eyeball's {@code Content-Length}, {@code Transfer-Encoding: chunked}, nothing
+ *       for an unframed body, and for no body {@code Content-Length: 0} on POST, PUT and PATCH only.</li>
+ *   <li>{@code Accept-Encoding: gzip} when the request has no {@code Accept-Encoding} and no {@code Range} and is
+ *       not a HEAD: cloudflared's {@code http.Transport} leaves {@code DisableCompression} off, so Go asks for gzip
+ *       itself ({@code persistConn.roundTrip}) and then gunzips the answer ({@link GunzipSource}).</li>
  * </ul>
  *
  * <h2>From the origin</h2>
@@ -41,9 +46,12 @@ final class OriginHeaders {
 
     private OriginHeaders() {}
 
-    /** The request headers for the origin; see the class doc. {@code chunked} asks for a chunked body. */
-    static HttpHeaders request(TunnelRequest request, String host, String originalHost,
-                               Map<String, String> tags, boolean chunked) {
+    /**
+     * The request headers for the origin; see the class doc. {@code framing} is how the body goes, and
+     * {@code askGzip} whether to ask for gzip as Go's transport does ({@link #asksForGzip}).
+     */
+    static HttpHeaders request(TunnelRequest request, String host, String originalHost, Map<String, String> tags,
+                               HttpOrigin.Framing framing, boolean askGzip) {
         HttpHeaders headers = new DefaultHttpHeaders();
         headers.add(request.headers());
         removeHopByHop(headers);
@@ -62,11 +70,39 @@ final class OriginHeaders {
             headers.set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
         } else {
             headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-            if (chunked) {
-                headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
-            }
+            frame(headers, request.method(), framing);
+        }
+        if (askGzip) {
+            headers.add(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.GZIP);
         }
         return headers;
+    }
+
+    // Go's transferWriter.shouldSendContentLength: a body of no bytes gets "Content-Length: 0" only on the methods
+    // "many servers expect a Content-Length for"; the eyeball's own Content-Length: 0 is not copied (Go writes the
+    // length it computed, never the header). LENGTH keeps the eyeball's Content-Length, and UNFRAMED goes with
+    // neither header (Transfer-Encoding went with the hop-by-hop headers).
+    private static void frame(HttpHeaders headers, String method, HttpOrigin.Framing framing) {
+        if (framing == HttpOrigin.Framing.NONE) {
+            headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+                headers.set(HttpHeaderNames.CONTENT_LENGTH, HttpHeaderValues.ZERO);
+            }
+        } else if (framing == HttpOrigin.Framing.CHUNKED) {
+            headers.set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        }
+    }
+
+    /**
+     * Whether Go's transport would add {@code Accept-Encoding: gzip} to this request, and so gunzip the answer: no
+     * {@code Accept-Encoding} (or an empty one), no {@code Range}, and not a HEAD ({@code persistConn.roundTrip},
+     * and the same test in its HTTP/2 transport).
+     */
+    static boolean asksForGzip(TunnelRequest request) {
+        String accept = request.headers().get(HttpHeaderNames.ACCEPT_ENCODING);
+        String range = request.headers().get(HttpHeaderNames.RANGE);
+        return (accept == null || accept.isEmpty()) && (range == null || range.isEmpty())
+                && !request.method().equals("HEAD");
     }
 
     /** The origin's response headers as they go back to the edge; see the class doc. */

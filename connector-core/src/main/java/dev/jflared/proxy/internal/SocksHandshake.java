@@ -1,188 +1,241 @@
 package dev.jflared.proxy.internal;
 
-import dev.jflared.ingress.OriginRequestConfig;
 import dev.jflared.proxy.BodyReceiver;
+import dev.jflared.proxy.BodySink;
 import dev.jflared.proxy.BodySource;
 import dev.jflared.proxy.ChannelBodySink;
 import dev.jflared.proxy.ChannelBodySource;
+import dev.jflared.proxy.ResponseHead;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.util.NetUtil;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The SOCKS5 (RFC 1928) server half of {@link SocksProxyOrigin}: no authentication, CONNECT only, as
- * cloudflared's {@code socks} package. Replies: {@code 0} success, {@code 2} denied by {@code ipRules},
- * {@code 4} host unreachable (name not resolved), {@code 5} connection refused, {@code 7} command not supported.
- * Once connected, the bytes already received after the request go to the destination first.
+ * The SOCKS5 (RFC 1928) server cloudflared speaks inside an Access client's websocket (its {@code socks} package,
+ * {@code StandardConnectionHandler.Serve}): no authentication, CONNECT only, the destination reached through a
+ * {@link SocksDialer}. Once connected, the bytes already received after the request go to the destination first.
+ *
+ * <h2>What the client hears</h2>
+ * <ul>
+ *   <li>The greeting: {@code 05 00} when it offers "no authentication", else {@code 05 FF} and the end.</li>
+ *   <li>A request that is not version 5, or names an unknown address type: the end, with no reply.</li>
+ *   <li>A command other than CONNECT: reply 7 (command not supported), then the end.</li>
+ *   <li>CONNECT: reply 0 with the address the origin connection is bound to, then bytes both ways; or the dialer's
+ *       refusal, naming the destination where cloudflared does (a rule failure), then the end.</li>
+ * </ul>
+ * The end is a websocket close toward the eyeball.
+ *
+ * <h2>Ownership</h2>
+ * Payload chunks are copied into one buffer of received bytes and released; that buffer goes to the relay, or is
+ * released when the handshake ends without one. Event-loop confined.
  */
 final class SocksHandshake implements BodyReceiver {
 
-    private static final int VERSION = 5;
-    private static final int CONNECT = 1;
-    private static final int SUCCEEDED = 0;
-    private static final int RULE_FAILURE = 2;
-    private static final int HOST_UNREACHABLE = 4;
-    private static final int CONNECTION_REFUSED = 5;
-    private static final int COMMAND_NOT_SUPPORTED = 7;
-
     private final WebSocketFraming framing;
-    private final StreamOrigin streams;
-    private final OriginRequestConfig config;
-    private final EventLoop loop;
+    private final SocksDialer dialer;
     private final ByteBufAllocator allocator;
     private final BodySource payloads;
     private ByteBuf received;
     private boolean greeted;
-    private boolean over;
+    // The greeting and request are dealt with: no more payloads are read here.
+    private boolean handled;
+    private boolean payloadsOver;
 
-    SocksHandshake(WebSocketFraming framing, StreamOrigin streams, OriginRequestConfig config, EventLoop loop,
-                   ByteBufAllocator allocator) {
+    private SocksHandshake(WebSocketFraming framing, SocksDialer dialer, ByteBufAllocator allocator) {
         this.framing = framing;
-        this.streams = streams;
-        this.config = config;
-        this.loop = loop;
+        this.dialer = dialer;
         this.allocator = allocator;
         this.payloads = framing.payloads();
         this.received = allocator.buffer(64);
     }
 
-    void start() {
-        payloads.subscribe(this);
-        payloads.request();
+    /**
+     * Accepts the Access client's websocket ({@code 101}) and runs the SOCKS5 server in it, connecting through
+     * {@code dialer}. Event-loop only.
+     */
+    static void serve(ProxiedRequest call, SocksDialer dialer, ByteBufAllocator allocator) {
+        BodySink toEyeball = call.respond(new ResponseHead(101,
+                StreamOrigin.websocketAccept(call.request().headers()), ResponseHead.Source.ORIGIN));
+        WebSocketFraming framing = new WebSocketFraming(call.request().body(), toEyeball, allocator,
+                call.request().eventLoop());
+        SocksHandshake handshake = new SocksHandshake(framing, dialer, allocator);
+        handshake.payloads.subscribe(handshake);
+        handshake.payloads.request();
     }
 
     @Override
     public void onChunk(ByteBuf chunk) {
-        if (received == null) {
-            chunk.release();
-            return;
+        if (received != null) {
+            received.writeBytes(chunk);
         }
-        received.writeBytes(chunk);
         chunk.release();
     }
 
     @Override
     public void onReadComplete() {
-        if (over) {
-            return;
+        if (!handled && !greeted) {
+            greet();
         }
-        if (!greeted && greeting()) {
-            greeted = true;
+        if (!handled && greeted) {
+            readRequest();
         }
-        if (greeted && request()) {
-            return;
-        }
-        if (!over) {
+        if (!handled) {
             payloads.request();
         }
     }
 
     @Override
     public void onEnd(HttpHeaders trailers) {
-        giveUp();
+        payloadsOver = true;
+        end(null);
     }
 
     @Override
     public void onError(Throwable cause) {
-        giveUp();
+        payloadsOver = true;
+        end(null);
     }
 
-    private boolean greeting() {
-        if (received.readableBytes() < 2 || received.readableBytes() < 2 + received.getUnsignedByte(1)) {
-            return false;
-        }
-        if (received.readUnsignedByte() != VERSION) {
-            giveUp();
-            return false;
-        }
-        received.skipBytes(received.readUnsignedByte());
-        send(new byte[] {VERSION, 0});
-        return true;
-    }
-
-    /** Parses the CONNECT request when it is complete; true once it was handled. */
-    private boolean request() {
+    /** Answers the greeting once it is all here. */
+    private void greet() {
         int start = received.readerIndex();
-        if (received.readableBytes() < 5) {
-            return false;
+        if (!versionFive()) {
+            return;
+        }
+        if (received.readableBytes() < 2 || received.readableBytes() < 2 + received.getUnsignedByte(start + 1)) {
+            return;
+        }
+        received.skipBytes(1);
+        int methods = received.readUnsignedByte();
+        boolean noAuth = false;
+        for (int i = 0; i < methods; i++) {
+            noAuth |= received.readUnsignedByte() == Socks5.NO_AUTH;
+        }
+        if (!noAuth) {
+            end(new byte[] {Socks5.VERSION, (byte) Socks5.NO_ACCEPTABLE});
+            return;
+        }
+        send(new byte[] {Socks5.VERSION, Socks5.NO_AUTH});
+        greeted = true;
+    }
+
+    /** Carries out the request once it is all here. */
+    private void readRequest() {
+        int start = received.readerIndex();
+        if (!versionFive()) {
+            return;
+        }
+        if (received.readableBytes() < 4) {
+            return;
         }
         int type = received.getUnsignedByte(start + 3);
-        int addressLength = type == 1 ? 4 : type == 4 ? 16 : type == 3 ? 1 + received.getUnsignedByte(start + 4) : -1;
-        if (addressLength < 0) {
-            reply(COMMAND_NOT_SUPPORTED);
-            return true;
+        if (type != Socks5.IPV4 && type != Socks5.IPV6 && type != Socks5.DOMAIN_NAME) {
+            end(null);
+            return;
         }
+        if (type == Socks5.DOMAIN_NAME && received.readableBytes() < 5) {
+            return;
+        }
+        int addressLength = type == Socks5.IPV4 ? 4
+                : type == Socks5.IPV6 ? 16 : 1 + received.getUnsignedByte(start + 4);
         if (received.readableBytes() < 4 + addressLength + 2) {
-            return false;
+            return;
         }
         received.skipBytes(1);
         int command = received.readUnsignedByte();
         received.skipBytes(2);
-        String host;
-        if (type == 3) {
-            host = received.readCharSequence(received.readUnsignedByte(), StandardCharsets.US_ASCII).toString();
-        } else {
-            byte[] raw = new byte[addressLength];
-            received.readBytes(raw);
-            host = NetUtil.bytesToIpAddress(raw);
+        SocksDialer.Destination destination = readDestination(type);
+        if (command != Socks5.CONNECT) {
+            end(reply(Socks5.COMMAND_NOT_SUPPORTED, null));
+            return;
         }
-        int port = received.readUnsignedShort();
-        if (command != CONNECT) {
-            reply(COMMAND_NOT_SUPPORTED);
-            return true;
-        }
-        over = true;
-        GlobalEventExecutor.INSTANCE.execute(() -> {
-            try {
-                InetAddress address = InetAddress.getByName(host);
-                loop.execute(() -> connect(address, port));
-            } catch (Exception e) {
-                loop.execute(() -> reply(HOST_UNREACHABLE));
+        handled = true;
+        dialer.dial(destination).addListener(f -> {
+            if (received == null) {
+                // The eyeball went away while we dialled.
+                if (f.isSuccess()) {
+                    ((Channel) f.getNow()).close();
+                }
+            } else if (f.isSuccess()) {
+                relay((Channel) f.getNow());
+            } else {
+                SocksDialer.Refusal refusal = (SocksDialer.Refusal) f.cause();
+                end(reply(refusal.reply(), refusal.echoed()));
             }
         });
+    }
+
+    /**
+     * Whether the next message has begun with version 5. A message of another version ends the stream without a
+     * reply, as cloudflared's does; an empty buffer is just not here yet.
+     */
+    private boolean versionFive() {
+        if (!received.isReadable()) {
+            return false;
+        }
+        if (received.getUnsignedByte(received.readerIndex()) != Socks5.VERSION) {
+            end(null);
+            return false;
+        }
         return true;
     }
 
-    private void connect(InetAddress address, int port) {
-        if (!IpRules.allows(config.ipRules(), address, port)) {
-            reply(RULE_FAILURE);
-            return;
+    private SocksDialer.Destination readDestination(int type) {
+        if (type == Socks5.DOMAIN_NAME) {
+            String name = received.readCharSequence(received.readUnsignedByte(), StandardCharsets.US_ASCII).toString();
+            return new SocksDialer.Destination(name, null, received.readUnsignedShort());
         }
-        streams.dial(loop, address.getHostAddress(), port, config).addListener(f -> {
-            if (!f.isSuccess()) {
-                reply(CONNECTION_REFUSED);
-                return;
-            }
-            Channel origin = (Channel) f.getNow();
-            InetSocketAddress bound = (InetSocketAddress) origin.localAddress();
-            ByteBuf answer = allocator.buffer(22);
-            answer.writeByte(VERSION).writeByte(SUCCEEDED).writeByte(0);
-            byte[] boundAddress = bound.getAddress().getAddress();
-            answer.writeByte(boundAddress.length == 4 ? 1 : 4).writeBytes(boundAddress).writeShort(bound.getPort());
-            framing.frames().write(answer);
-            framing.frames().flush();
-            ChannelBodySource fromOrigin = ChannelBodySource.install(origin, "socks-from-origin");
-            ChannelBodySink toOrigin = ChannelBodySink.install(origin, "socks-to-origin", ChannelBodySink.Framing.RAW);
-            ByteBuf early = received;
-            received = null;
-            StreamRelay.start(origin, new PrefixedSource(early, payloads), toOrigin, fromOrigin, framing.frames());
-        });
+        byte[] raw = new byte[type == Socks5.IPV4 ? 4 : 16];
+        received.readBytes(raw);
+        try {
+            return new SocksDialer.Destination("", InetAddress.getByAddress(raw), received.readUnsignedShort());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("4 or 16 bytes always make an address", e);
+        }
     }
 
-    private void reply(int status) {
-        over = true;
-        send(new byte[] {VERSION, (byte) status, 0, 1, 0, 0, 0, 0, 0, 0});
-        framing.frames().end(EmptyHttpHeaders.INSTANCE);
-        payloads.abort(new IllegalStateException("socks request refused with status " + status));
-        releaseReceived();
+    /** Reports success with the origin connection's own address, then relays. */
+    private void relay(Channel origin) {
+        InetSocketAddress bound = (InetSocketAddress) origin.localAddress();
+        send(reply(Socks5.SUCCEEDED, new SocksDialer.Destination("", bound.getAddress(), bound.getPort())));
+        ChannelBodySource fromOrigin = ChannelBodySource.install(origin, "socks-from-origin");
+        ChannelBodySink toOrigin = ChannelBodySink.install(origin, "socks-to-origin", ChannelBodySink.Framing.RAW);
+        ByteBuf early = received;
+        received = null;
+        StreamRelay.start(origin, new PrefixedSource(early, payloads), toOrigin, fromOrigin, framing.frames());
+    }
+
+    // cloudflared's sendReply: 0.0.0.0:0 for no address, else the name or the address it is given.
+    private static byte[] reply(int code, SocksDialer.Destination address) {
+        if (address == null) {
+            return new byte[] {Socks5.VERSION, (byte) code, 0, Socks5.IPV4, 0, 0, 0, 0, 0, 0};
+        }
+        byte[] body;
+        int type;
+        if (!address.name().isEmpty()) {
+            byte[] name = address.name().getBytes(StandardCharsets.US_ASCII);
+            body = new byte[1 + name.length];
+            body[0] = (byte) name.length;
+            System.arraycopy(name, 0, body, 1, name.length);
+            type = Socks5.DOMAIN_NAME;
+        } else {
+            body = address.address().getAddress();
+            type = body.length == 4 ? Socks5.IPV4 : Socks5.IPV6;
+        }
+        byte[] message = new byte[6 + body.length];
+        message[0] = Socks5.VERSION;
+        message[1] = (byte) code;
+        message[3] = (byte) type;
+        System.arraycopy(body, 0, message, 4, body.length);
+        message[4 + body.length] = (byte) (address.port() >> 8);
+        message[5 + body.length] = (byte) address.port();
+        return message;
     }
 
     private void send(byte[] bytes) {
@@ -190,18 +243,21 @@ final class SocksHandshake implements BodyReceiver {
         framing.frames().flush();
     }
 
-    private void giveUp() {
-        if (!over) {
-            over = true;
-            framing.frames().end(EmptyHttpHeaders.INSTANCE);
+    /** Ends the stream without a relay, after {@code lastWords} when there are some. */
+    private void end(byte[] lastWords) {
+        if (received == null) {
+            return;
         }
-        releaseReceived();
-    }
-
-    private void releaseReceived() {
-        if (received != null) {
-            received.release();
-            received = null;
+        handled = true;
+        received.release();
+        received = null;
+        if (lastWords != null) {
+            send(lastWords);
         }
+        framing.frames().end(EmptyHttpHeaders.INSTANCE);
+        if (!payloadsOver) {
+            payloads.abort(new IllegalStateException("the socks handshake ended without a connection"));
+        }
+        dialer.abandon();
     }
 }

@@ -1,15 +1,12 @@
 package dev.jflared.proxy.internal;
 
-import dev.jflared.ingress.OriginRequestConfig;
-import dev.jflared.proxy.BodySink;
-import dev.jflared.proxy.ResponseHead;
 import io.netty.buffer.ByteBufAllocator;
 
 /**
  * {@code socks-proxy}: a SOCKS5 server spoken inside the Access client's websocket (cloudflared
- * {@code socksProxyOverWSService} and {@code socks/}): the stream is accepted at once ({@code 101}), then the
- * client's SOCKS5 greeting and CONNECT are answered by {@link SocksHandshake}, checked against the rule's
- * {@code ipRules}, and the connected destination is relayed like any stream origin.
+ * {@code socksProxyOverWSService} and {@code socks.StreamNetHandler}): the stream is accepted at once ({@code 101}),
+ * then {@link SocksHandshake} answers the client, and each CONNECT is checked against the rule's {@code ipRules}
+ * and dialled ({@link SocksDialer#network}).
  */
 public final class SocksProxyOrigin {
 
@@ -23,11 +20,7 @@ public final class SocksProxyOrigin {
 
     /** Serves {@code call}. Event-loop only. */
     public void serve(ProxiedRequest call) {
-        OriginRequestConfig config = call.rule().originRequest();
-        BodySink toEyeball = call.respond(new ResponseHead(101,
-                StreamOrigin.websocketAccept(call.request().headers()), ResponseHead.Source.ORIGIN));
-        WebSocketFraming framing = new WebSocketFraming(call.request().body(), toEyeball, allocator,
-                call.request().eventLoop());
-        new SocksHandshake(framing, streams, config, call.request().eventLoop(), allocator).start();
+        SocksHandshake.serve(call, SocksDialer.network(streams, call.rule().originRequest(),
+                call.request().eventLoop()), allocator);
     }
 }

@@ -39,6 +39,14 @@ import java.util.Base64;
  * {@code 101} with {@code Sec-WebSocket-Accept} once the origin is connected, then unframed and framed by
  * {@link WebSocketFraming}.
  *
+ * <h2>{@code proxyType: socks}</h2>
+ * With it, an Access client does not get the origin's bytes at once: it speaks SOCKS5 first, inside its websocket,
+ * and every CONNECT it makes is answered with the origin already dialled, whatever destination it names
+ * (cloudflared {@code tcpOverWSService.start} picks {@code socks.StreamHandler}, whose {@code ConnDialer} hands out
+ * that one connection). A kind-tcp stream is raw bytes either way: cloudflared has no rule-matched raw tcp to apply
+ * it to. {@code proxyAddress} and {@code proxyPort} are read and kept, and nothing listens on them, as in today's
+ * cloudflared: they configured the local websocket proxy that its stream services replaced.
+ *
  * <h2>Flow</h2>
  * The origin is dialled first (within {@code connectTimeout}, with {@code tcpKeepAlive}); only a connected origin is
  * acknowledged, so a refused one answers 502. Then a {@link StreamRelay} moves bytes both ways with half-closes.
@@ -46,6 +54,8 @@ import java.util.Base64;
 public final class StreamOrigin {
 
     private static final String BASTION_HEADER = "Cf-Access-Jump-Destination";
+    // cloudflared ingress/config.go: the one proxyType it knows.
+    private static final String SOCKS_PROXY_TYPE = "socks";
     private static final String WEBSOCKET_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
     private final ByteBufAllocator allocator;
@@ -119,6 +129,10 @@ public final class StreamOrigin {
     void relay(ProxiedRequest call, Channel origin) {
         TunnelRequest request = call.request();
         boolean raw = request.kind() == TunnelRequest.Kind.TCP;
+        if (!raw && call.rule().originRequest().proxyType().equals(SOCKS_PROXY_TYPE)) {
+            SocksHandshake.serve(call, SocksDialer.connected(origin), allocator);
+            return;
+        }
         BodySink toEyeball = call.respond(raw
                 ? new ResponseHead(200, new DefaultHttpHeaders(), ResponseHead.Source.ORIGIN)
                 : new ResponseHead(101, websocketAccept(request.headers()), ResponseHead.Source.ORIGIN));
