@@ -41,8 +41,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * What the edge connections themselves report, scraped from {@code /metrics} over loopback: cloudflared's
- * {@code quic_client_*} family fed by the QUIC transport, and {@code cloudflared_config_local_config_pushes*}
- * counted by connection 0's control stream, against a {@link LocalEdge} and a real origin.
+ * {@code quic_client_*} family fed by the QUIC transport, {@code cloudflared_config_local_config_pushes*} counted by
+ * connection 0's control stream and the {@code cloudflared_rpc_client_*} calls of every control stream, against a
+ * {@link LocalEdge} and a real origin.
  *
  * <p>The connector is a {@link TunnelSupervisor} with a {@link MetricsServer} of the test's own, as
  * {@code tunnel run} assembles them, so that {@code /metrics} can still be scraped once the supervisor has shut
@@ -51,6 +52,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConnectionMetricsEndToEndTest {
+
+    /** The label prefix of the RegistrationServer calls, up to the method's value. */
+    private static final String REGISTRATION = "{handler=\"registration\",method=";
 
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int HA = 2;
@@ -131,6 +135,13 @@ class ConnectionMetricsEndToEndTest {
                 .satisfies(config -> assertThat(config.connIndex()).isZero());
         assertThat(value(closed, "cloudflared_config_local_config_pushes")).isEqualTo(1);
         assertThat(value(closed, "cloudflared_config_local_config_pushes_errors")).isZero();
+        assertThat(value(closed, "cloudflared_rpc_client_operations" + REGISTRATION + "\"register_connection\"}"))
+                .isEqualTo(HA);
+        assertThat(value(closed, "cloudflared_rpc_client_operations" + REGISTRATION
+                + "\"update_local_configuration\"}")).isEqualTo(1);
+        assertThat(value(closed, "cloudflared_rpc_client_operations" + REGISTRATION + "\"unregister_connection\"}"))
+                .isEqualTo(HA);
+        assertThat(closed).doesNotContain("cloudflared_rpc_client_failures{");
     }
 
     @Test
@@ -147,6 +158,8 @@ class ConnectionMetricsEndToEndTest {
         assertThat(served.statusCode()).as("a refused push does not stop the tunnel").isEqualTo(200);
         assertThat(value(closed, "cloudflared_config_local_config_pushes")).isEqualTo(1);
         assertThat(value(closed, "cloudflared_config_local_config_pushes_errors")).isEqualTo(1);
+        assertThat(value(closed, "cloudflared_rpc_client_failures" + REGISTRATION
+                + "\"update_local_configuration\"}")).isEqualTo(1);
     }
 
     /** Assembles the connector as {@code tunnel run} does, with metrics and a catch-all rule to the origin. */
