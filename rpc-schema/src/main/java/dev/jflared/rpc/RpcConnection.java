@@ -142,6 +142,34 @@ public final class RpcConnection {
     }
 
     /**
+     * Checks that the peer answers, leaving nothing behind on either side: a {@code Bootstrap}, then, when
+     * its {@code Return} arrives, {@code Finish} (releaseResultCaps false) and {@code Release(id, 1)} of the
+     * capability it carried. Any rpc.capnp peer answers a {@code Bootstrap}, so this works whatever the peer serves;
+     * the question id is reused as any other, and the import table is left alone. The QUIC transport uses it as
+     * its keep-alive.
+     *
+     * @param timeout how long to wait for the {@code Return}; then the ping fails with {@link RpcTimeoutException},
+     *     its question is finished, and the connection stays usable
+     * @return completes with the round trip (send to answer); fails with the peer's exception, the timeout, or a
+     *     {@code disconnected} {@link RpcException} when the connection ends first
+     */
+    public CompletableFuture<Duration> ping(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        CompletableFuture<Duration> pong = new CompletableFuture<>();
+        execute(() -> {
+            if (closedCause != null) {
+                pong.completeExceptionally(closedCause);
+            } else {
+                outgoing.sendPing(pong, timeout);
+            }
+        }, pong::completeExceptionally);
+        return pong;
+    }
+
+    /**
      * Ends the connection the way cloudflared does: a {@code Release} for every imported capability with its full
      * reference count, then {@code abort("rpc: shutdown")} of type failed, then the channel is closed. Outstanding
      * calls fail with a {@code disconnected} {@link RpcException}. Calling it again has no further effect.
@@ -253,6 +281,15 @@ public final class RpcConnection {
     boolean isClosed() {
         return closedCause != null;
     }
+
+    /** How many entries each table holds, for tests. Event loop only. */
+    TableSizes tableSizes() {
+        assert loop.inEventLoop();
+        return new TableSizes(outgoing.questionCount(), outgoing.importCount(), incoming.answerCount(),
+                incoming.exportCount());
+    }
+
+    record TableSizes(int questions, int imports, int answers, int exports) {}
 
     /** Fails everything outstanding, flushes what was written and closes the channel. */
     private void end(RpcException cause) {
