@@ -62,6 +62,12 @@ public final class RpcConnection {
 
     private static final Logger logger = LoggerFactory.getLogger(RpcConnection.class);
 
+    /**
+     * The name of the frame decoder the factories add to the pipeline. A handler added after it sees every received
+     * {@link CapnpMessage} just before the connection does (LocalEdge counts {@code Bootstrap} messages that way).
+     */
+    public static final String DECODER_NAME = "capnp-decoder";
+
     /** The reason cloudflared (zombiezen capnproto2) sends in its shutdown abort (golden control.cfd2edge m09). */
     static final String SHUTDOWN_REASON = "rpc: shutdown";
 
@@ -105,7 +111,7 @@ public final class RpcConnection {
         requireNonNull(options, "options");
         RpcConnection connection = new RpcConnection(channel, options, bootstrap);
         channel.pipeline()
-                .addLast("capnp-decoder", new CapnpFrameDecoder(options.limits()))
+                .addLast(DECODER_NAME, new CapnpFrameDecoder(options.limits()))
                 .addLast("capnp-encoder", new CapnpFrameEncoder(options.limits()))
                 .addLast("rpc", new RpcConnectionHandler(connection));
         channel.closeFuture().addListener(f -> connection.execute(connection::onClosed));
