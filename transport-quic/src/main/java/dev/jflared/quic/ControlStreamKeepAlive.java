@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@link QuicEdgeConnection}, "Keep-alive").
  *
  * <h2>Lifecycle</h2>
- * {@link #start} once registered; a tick finds at most one ping outstanding (a tick while one is outstanding sends
- * nothing). {@link #stop} ends the ticks; a ping still outstanding then fails or completes unnoticed.
+ * {@link #start} once registered; from then on each period sends a ping unless the previous one is still waiting
+ * for its answer. {@link #stop} ends the ticks; a ping still outstanding then fails or completes unnoticed.
  *
  * <h2>Errors</h2>
  * The first ping that fails (its timeout, or an exception from the edge) makes {@link #isHealthy()} false for good
