@@ -143,6 +143,16 @@ public final class ControlStream {
     }
 
     /**
+     * An application-level keep-alive: {@link RpcConnection#ping} on the control stream, a {@code Bootstrap} the
+     * edge answers and we give back at once. For QUIC, where Netty cannot send a PING frame.
+     *
+     * @return completes with the round trip; fails with the RPC error, or a timeout after {@code timeout}
+     */
+    public CompletableFuture<Duration> ping(Duration timeout) {
+        return rpc.ping(timeout);
+    }
+
+    /**
      * Unregisters the way cloudflared shuts a control stream down: {@code unregisterConnection}, waiting at most
      * {@code timeout} for its answer, then {@code release} and {@code abort("rpc: shutdown")}, which closes the
      * stream. Calling it twice sends nothing more.

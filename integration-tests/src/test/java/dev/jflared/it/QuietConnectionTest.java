@@ -3,8 +3,12 @@ package dev.jflared.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jflared.Tunnel;
+import dev.jflared.TunnelConnection;
+import dev.jflared.testkit.ConnectionInfo;
 import dev.jflared.testkit.LocalEdge;
+import dev.jflared.transport.Protocol;
 import java.time.Duration;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -12,20 +16,34 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class QuietConnectionTest {
 
-    /** Longer than the connector's 5 s QUIC idle timeout (cloudflared's value), which neither end can ping away. */
-    private static final Duration QUIET = Duration.ofSeconds(8);
+    /** The QUIC idle timeout in force: the connector's 5 s (cloudflared's value; LocalEdge advertises 30 s). */
+    private static final Duration IDLE_TIMEOUT = Duration.ofSeconds(5);
+    private static final int IDLE_TIMEOUTS = 3;
+    /** Three idle timeouts and a second more. */
+    private static final Duration QUIET = IDLE_TIMEOUT.multipliedBy(IDLE_TIMEOUTS).plusSeconds(1);
 
-    /** Makes sure that LocalEdge keeps a connection with no streams alive past the idle timeout. */
+    /**
+     * Makes sure that a QUIC connection with no streams outlives several idle timeouts on the connector's own
+     * keep-alive: LocalEdge sends nothing on a quiet connection, and counts the pings on the control stream.
+     */
     @Test
-    void aConnectionWithNoTrafficOutlivesTheIdleTimeout() throws Exception {
+    void aConnectionWithNoTrafficStaysRegisteredOnItsOwnKeepAlive() throws Exception {
         try (LocalEdge edge = LocalEdge.builder().build().start();
-                Tunnel tunnel = TestOrigins.tunnelFor(edge).handler(TestOrigins.text("still here")).start()) {
+                Tunnel tunnel = TestOrigins.tunnelFor(edge).protocol(Protocol.QUIC)
+                        .handler(TestOrigins.text("still here")).start()) {
             tunnel.awaitReady(Duration.ofSeconds(60));
+            UUID connection = tunnel.connections().get(0).connectionId();
 
             boolean disconnected = edge.takeEvent("disconnect", QUIET).isPresent();
 
             assertThat(disconnected).isFalse();
             assertThat(edge.registrations()).hasSize(1);
+            assertThat(edge.activeConnections()).extracting(ConnectionInfo::connectionUuid)
+                    .containsExactly(connection);
+            assertThat(tunnel.connections()).extracting(TunnelConnection::connectionId).containsExactly(connection);
+            assertThat(tunnel.readyConnections()).isOne();
+            // The registration's bootstrap, then the keep-alive's: at least one per idle timeout kept it alive.
+            assertThat(edge.controlStreamBootstraps()).isGreaterThan(IDLE_TIMEOUTS);
             assertThat(Eyeball.get(edge.eyeballUri("/")).body()).isEqualTo("still here");
         }
     }

@@ -104,6 +104,14 @@ final class IncomingCalls {
         }
     }
 
+    int answerCount() {
+        return answers.size();
+    }
+
+    int exportCount() {
+        return exports.size();
+    }
+
     /** The connection ended: cancel running handlers and forget every answer and export. */
     void close() {
         for (Answer answer : answers.drain()) {

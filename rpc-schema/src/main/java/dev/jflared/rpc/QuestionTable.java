@@ -1,5 +1,6 @@
 package dev.jflared.rpc;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +15,14 @@ final class QuestionTable {
     private final Map<Integer, Question> byId = new HashMap<>();
 
     Question allocate(RemoteCapability bootstrapOf, CompletableFuture<AnyPointer.Reader> result, String description) {
-        Question question = new Question(ids.allocate(), bootstrapOf, result, description);
+        return add(new Question(ids.allocate(), bootstrapOf, result, description));
+    }
+
+    Question allocatePing(CompletableFuture<Duration> pong) {
+        return add(Question.ping(ids.allocate(), pong));
+    }
+
+    private Question add(Question question) {
         byId.put(question.id, question);
         return question;
     }

@@ -62,6 +62,12 @@ public final class RpcConnection {
 
     private static final Logger logger = LoggerFactory.getLogger(RpcConnection.class);
 
+    /**
+     * The name of the frame decoder the factories add to the pipeline. A handler added after it sees every received
+     * {@link CapnpMessage} just before the connection does (LocalEdge counts {@code Bootstrap} messages that way).
+     */
+    public static final String DECODER_NAME = "capnp-decoder";
+
     /** The reason cloudflared (zombiezen capnproto2) sends in its shutdown abort (golden control.cfd2edge m09). */
     static final String SHUTDOWN_REASON = "rpc: shutdown";
 
@@ -105,7 +111,7 @@ public final class RpcConnection {
         requireNonNull(options, "options");
         RpcConnection connection = new RpcConnection(channel, options, bootstrap);
         channel.pipeline()
-                .addLast("capnp-decoder", new CapnpFrameDecoder(options.limits()))
+                .addLast(DECODER_NAME, new CapnpFrameDecoder(options.limits()))
                 .addLast("capnp-encoder", new CapnpFrameEncoder(options.limits()))
                 .addLast("rpc", new RpcConnectionHandler(connection));
         channel.closeFuture().addListener(f -> connection.execute(connection::onClosed));
@@ -139,6 +145,34 @@ public final class RpcConnection {
             }
         }, capability::breakWith);
         return capability;
+    }
+
+    /**
+     * Checks that the peer answers, leaving nothing behind on either side: a {@code Bootstrap}, then, when
+     * its {@code Return} arrives, {@code Finish} (releaseResultCaps false) and {@code Release(id, 1)} of the
+     * capability it carried. Any rpc.capnp peer answers a {@code Bootstrap}, so this works whatever the peer serves;
+     * the question id is reused as any other, and the import table is left alone. The QUIC transport uses it as
+     * its keep-alive.
+     *
+     * @param timeout how long to wait for the {@code Return}; then the ping fails with {@link RpcTimeoutException},
+     *     its question is finished, and the connection stays usable
+     * @return completes with the round trip (send to answer); fails with the peer's exception, the timeout, or a
+     *     {@code disconnected} {@link RpcException} when the connection ends first
+     */
+    public CompletableFuture<Duration> ping(Duration timeout) {
+        requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        CompletableFuture<Duration> pong = new CompletableFuture<>();
+        execute(() -> {
+            if (closedCause != null) {
+                pong.completeExceptionally(closedCause);
+            } else {
+                outgoing.sendPing(pong, timeout);
+            }
+        }, pong::completeExceptionally);
+        return pong;
     }
 
     /**
@@ -253,6 +287,15 @@ public final class RpcConnection {
     boolean isClosed() {
         return closedCause != null;
     }
+
+    /** How many entries each table holds, for tests. Event loop only. */
+    TableSizes tableSizes() {
+        assert loop.inEventLoop();
+        return new TableSizes(outgoing.questionCount(), outgoing.importCount(), incoming.answerCount(),
+                incoming.exportCount());
+    }
+
+    record TableSizes(int questions, int imports, int answers, int exports) {}
 
     /** Fails everything outstanding, flushes what was written and closes the channel. */
     private void end(RpcException cause) {

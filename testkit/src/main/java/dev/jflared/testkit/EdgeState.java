@@ -28,6 +28,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -60,6 +61,7 @@ final class EdgeState {
     /** Every registered session until it closes, routable or not. */
     private final Map<EdgeSession, ConnectionInfo> registered = new LinkedHashMap<>();
     private int nextRoute;
+    private final AtomicLong bootstraps = new AtomicLong();
 
     EdgeState(TunnelCredentials credentials, String location, boolean remotelyManaged, List<RegistrationRule> rules,
             List<Consumer<EdgeEvent>> listeners, Optional<String> localConfigurationError) {
@@ -205,6 +207,15 @@ final class EdgeState {
             event.put("config", json);
         }
         emit(event);
+    }
+
+    /** A connector sent {@code Bootstrap} on a control stream. */
+    void bootstrapped() {
+        bootstraps.incrementAndGet();
+    }
+
+    long bootstraps() {
+        return bootstraps.get();
     }
 
     void closed(EdgeSession session, String reason) {

@@ -1,6 +1,5 @@
 package dev.jflared.testkit;
 
-import dev.jflared.rpc.RpcConnection;
 import dev.jflared.transport.Protocol;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -108,7 +107,7 @@ final class Http2EdgeSession extends ChannelInboundHandlerAdapter implements Edg
                 return;
             }
             ctx.pipeline().replace(this, "bytes", new Http2StreamBytesCodec());
-            RpcConnection.server(ctx.channel(), RegistrationService.forSession(state, Http2EdgeSession.this));
+            RegistrationService.serve(ctx.channel(), state, Http2EdgeSession.this);
         }
     }
 

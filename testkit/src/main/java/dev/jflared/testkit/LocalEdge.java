@@ -350,6 +350,15 @@ public final class LocalEdge implements AutoCloseable {
         return state.activeConnections();
     }
 
+    /**
+     * How many Cap'n Proto {@code Bootstrap} messages connectors sent on their control streams: one per registration,
+     * plus, from jflared connectors over QUIC, one per keep-alive ping (every second). cloudflared keeps QUIC alive
+     * with PING frames instead, which do not count here.
+     */
+    public long controlStreamBootstraps() {
+        return state.bootstraps();
+    }
+
     /** The connections that called {@code unregisterConnection}, in order. */
     public List<ConnectionInfo> unregistrations() {
         return state.unregistrations();

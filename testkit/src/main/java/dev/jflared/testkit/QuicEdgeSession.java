@@ -1,6 +1,5 @@
 package dev.jflared.testkit;
 
-import dev.jflared.rpc.RpcConnection;
 import dev.jflared.transport.Protocol;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -8,16 +7,13 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicDatagramExtensionEvent;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,24 +28,17 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Datagrams</h2>
  * Received datagrams are released: the edge side of private networking is not part of LocalEdge.
+ *
+ * <h2>Keep-alive</h2>
+ * None: the real edge is not known to send anything on a quiet connection, so neither does LocalEdge. The connector
+ * keeps the connection alive past its idle timeout itself: cloudflared with QUIC PINGs, jflared with pings on the
+ * control stream, which {@link LocalEdge#controlStreamBootstraps()} counts.
  */
 final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements EdgeSession {
 
     private static final Logger logger = LoggerFactory.getLogger(QuicEdgeSession.class);
     /** Application error code for {@link #drop()}; any non-zero code reads as a lost connection. */
     private static final int DROP_ERROR_CODE = 0x1;
-    /**
-     * How often the edge sends a datagram to keep a quiet connection alive. Netty's QUIC codec cannot send PING
-     * frames, and neither can the jflared connector, so without this a connection with no streams would end at the
-     * connector's 5 s idle timeout (cloudflared pings every second for the same reason). A datagram is
-     * ack-eliciting, so it restarts the idle timers of both ends.
-     */
-    private static final long KEEP_ALIVE_MILLIS = 1000;
-    /**
-     * The keep-alive datagram: a datagram-v2 UDP payload (16-byte session id, then type 0) for a session that does
-     * not exist, which a connector drops.
-     */
-    private static final byte[] KEEP_ALIVE = new byte[17];
 
     private final EdgeState state;
     private final InetSocketAddress edgeAddress;
@@ -58,8 +47,6 @@ final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements Edge
     /** Event-loop confined. */
     private QuicStreamChannel controlStream;
     private String closeReason = "connection closed by connector";
-    /** Event-loop confined; null until the peer accepted datagrams. */
-    private ScheduledFuture<?> keepAlive;
 
     QuicEdgeSession(EdgeState state, InetSocketAddress edgeAddress) {
         this.state = state;
@@ -84,27 +71,7 @@ final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements Edge
     }
 
     @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof QuicDatagramExtensionEvent && keepAlive == null) {
-            keepAlive = ctx.executor().scheduleAtFixedRate(() -> sendKeepAlive(ctx), KEEP_ALIVE_MILLIS,
-                    KEEP_ALIVE_MILLIS, TimeUnit.MILLISECONDS);
-        }
-        ctx.fireUserEventTriggered(evt);
-    }
-
-    private static void sendKeepAlive(ChannelHandlerContext ctx) {
-        ctx.writeAndFlush(Unpooled.wrappedBuffer(KEEP_ALIVE)).addListener(sent -> {
-            if (!sent.isSuccess()) {
-                logger.debug("{} keep-alive datagram not sent", ctx.channel(), sent.cause());
-            }
-        });
-    }
-
-    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (keepAlive != null) {
-            keepAlive.cancel(false);
-        }
         if (quic.isTimedOut()) {
             closeReason = "idle timeout";
         }
@@ -128,7 +95,7 @@ final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements Edge
             return;
         }
         controlStream = stream;
-        RpcConnection.server(stream, RegistrationService.forSession(state, this));
+        RegistrationService.serve(stream, state, this);
     }
 
     @Override

@@ -165,6 +165,24 @@ class LocalEdgeRegistrationTest {
         }
     }
 
+    /** Makes sure that the control stream answers a connector's keep-alive pings and counts them. */
+    @Test
+    void repeatedPingsAreAnsweredCountedAndLeaveTheRegistrationUsable() throws Exception {
+        try (TestConnector connector = TestConnector.connect(group, edge)) {
+            connector.register(edge.credentials(), 0);
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(connector.ping()).isGreaterThanOrEqualTo(Duration.ZERO);
+            }
+            connector.updateLocalConfiguration("{}");
+
+            // The registration's bootstrap and the five pings'; each ping's capability was released again, and the
+            // call on the registration's own reference still reaches the edge.
+            assertThat(edge.controlStreamBootstraps()).isEqualTo(6);
+            assertThat(edge.localConfigurations()).hasSize(1);
+        }
+    }
+
     @Test
     void droppedConnectionClosesAtTheConnectorWithoutUnregistration() throws Exception {
         try (TestConnector connector = TestConnector.connect(group, edge)) {

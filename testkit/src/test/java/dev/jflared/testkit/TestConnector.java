@@ -30,6 +30,7 @@ import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -139,6 +140,11 @@ final class TestConnector implements AutoCloseable {
     void updateLocalConfiguration(String json) throws Exception {
         registration.call(TunnelRpcIds.REGISTRATION_SERVER, TunnelRpcIds.UPDATE_LOCAL_CONFIGURATION,
                 new UpdateLocalConfigurationParams(json)::write).get(10, TimeUnit.SECONDS);
+    }
+
+    /** One keep-alive ping on the control stream, as jflared's QUIC connections send every second. */
+    Duration ping() throws Exception {
+        return control.ping(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
     }
 
     void unregister() throws Exception {

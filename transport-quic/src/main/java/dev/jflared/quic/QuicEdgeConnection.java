@@ -42,13 +42,18 @@ import org.slf4j.LoggerFactory;
  * {@code CONNECTION_CLOSE}, a failed UDP path) it completes exceptionally with a
  * {@link QuicConnectionLostException} saying which.
  *
- * <h2>Keep-alive (known gap)</h2>
- * cloudflared sends a QUIC PING every second and advertises a 5 s idle timeout ({@link QuicSettings}). Netty 4.2.18's
- * QUIC API cannot make quiche send a PING or any other ack-eliciting frame, and no frame we could send instead is one
- * the edge is known to accept silently (a datagram would be parsed as a UDP session payload, a new stream as a
- * request). So we keep cloudflared's idle timeout and send no keep-alive: a connection that carries no packet in
- * either direction for {@link QuicSettings#MAX_IDLE_TIMEOUT} ends with {@code timeout: no recent network activity}
- * unless the edge keeps it alive with its own packets, and the supervisor reconnects.
+ * <h2>Keep-alive</h2>
+ * cloudflared has quic-go send a PING every second and advertises a 5 s idle timeout ({@link QuicSettings}). Netty
+ * 4.2.18's QUIC API cannot make quiche send a PING or any other ack-eliciting frame ({@code send_ack_eliciting} is
+ * not bound), and no frame of our own is one the edge is known to accept silently (a datagram would be parsed as a
+ * UDP session payload, a new stream as a request). So the keep-alive goes one layer up: while registered, every
+ * {@link QuicSettings#KEEP_ALIVE_PERIOD} the control stream sends a Cap'n Proto {@code Bootstrap}, which any RPC peer
+ * answers, and gives the answer back ({@link ControlStream#ping}, {@link ControlStreamKeepAlive}). Our STREAM frames
+ * restart the edge's idle timer, its answer restarts ours. A ping that fails (no answer within
+ * {@link QuicSettings#KEEP_ALIVE_TIMEOUT}, or an exception) makes {@link #isServing()} false and ends the pings: a
+ * quiet connection then ends at the idle timeout with {@code timeout: no recent network activity}, and the supervisor
+ * reconnects. The pings stop when a shutdown starts: the control stream is closed after {@code unregisterConnection},
+ * as cloudflared does, so during the drain only the streams' own traffic keeps the connection alive.
  *
  * <p>Thread-safe; every method may be called from any thread.
  */
@@ -62,6 +67,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
     private final EventLoop loop;
     private final QuicConnectionHandler connectionHandler = new QuicConnectionHandler();
     private final CapabilityServer rpcService;
+    private final ControlStreamKeepAlive keepAlive;
     private final AtomicInteger activeStreams = new AtomicInteger();
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
@@ -76,6 +82,8 @@ public final class QuicEdgeConnection implements EdgeConnection {
         this.request = request;
         this.loop = loop;
         this.rpcService = CloudflaredRpcService.create(request.services(), request.metrics());
+        this.keepAlive = new ControlStreamKeepAlive(loop, request.connIndex(), QuicSettings.KEEP_ALIVE_PERIOD,
+                QuicSettings.KEEP_ALIVE_TIMEOUT);
     }
 
     /** The handler of the QUIC connection itself. */
@@ -103,6 +111,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
     /** Registration succeeded; the connection is now serving. */
     void registered(ControlStream controlStream) {
         this.control = controlStream;
+        keepAlive.start(controlStream::ping);
     }
 
     @Override
@@ -133,7 +142,8 @@ public final class QuicEdgeConnection implements EdgeConnection {
     @Override
     public boolean isServing() {
         QuicChannel channel = quic;
-        return control != null && !shuttingDown && !closing && channel != null && channel.isActive();
+        return control != null && !shuttingDown && !closing && channel != null && channel.isActive()
+                && keepAlive.isHealthy();
     }
 
     @Override
@@ -164,6 +174,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
             return;
         }
         shuttingDown = true;
+        keepAlive.stop();
         logger.atDebug().addKeyValue("connIndex", request.connIndex()).addKeyValue("activeStreams", activeStreams.get())
                 .log("shutting the connection down");
         ControlStream registeredControl = control;
@@ -202,6 +213,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
 
     private void closeNow() {
         closing = true;
+        keepAlive.stop();
         onDrained = null;
         QuicChannel channel = quic;
         if (channel != null) {
@@ -212,6 +224,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
     }
 
     private void onClosed() {
+        keepAlive.stop();
         if (closing || shuttingDown) {
             closeFuture.complete(null);
             return;

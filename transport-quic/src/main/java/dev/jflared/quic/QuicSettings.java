@@ -14,11 +14,11 @@ import java.util.List;
  * {@code supervisor/tunnel.go} {@code serveQUIC}), and quic-go grows its windows up to them. Netty's QUIC codec
  * (quiche) exposes only the initial windows, so we advertise those maxima from the start.
  *
- * <h2>Known gap: keep-alive</h2>
- * cloudflared sends a keep-alive PING every second ({@code KeepAlivePeriod = MaxIdlePingPeriod = 1s},
+ * <h2>Keep-alive</h2>
+ * cloudflared has quic-go send a PING every second ({@code KeepAlivePeriod = MaxIdlePingPeriod = 1s},
  * {@code quic/constants.go}). Netty 4.2.18's QUIC codec has no API that makes quiche send a PING or any other
- * ack-eliciting frame, so {@link EdgeQuicDialer} cannot; a connection with no traffic for
- * {@link #MAX_IDLE_TIMEOUT} idles out unless the peer sends something.
+ * ack-eliciting frame, so the keep-alive is a ping on the control stream instead ({@link ControlStreamKeepAlive},
+ * {@link #KEEP_ALIVE_PERIOD}, {@link #KEEP_ALIVE_TIMEOUT}).
  */
 public final class QuicSettings {
 
@@ -41,6 +41,17 @@ public final class QuicSettings {
 
     /** Idle timeout advertised: {@code MaxIdleTimeout = 5s}, {@code quic/constants.go}. */
     public static final Duration MAX_IDLE_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How often the connection pings the edge: {@code MaxIdlePingPeriod = 1s}, {@code quic/constants.go}. */
+    public static final Duration KEEP_ALIVE_PERIOD = Duration.ofSeconds(1);
+
+    /**
+     * How long a keep-alive ping waits for the edge's answer before the connection stops counting as ready: the idle
+     * timeout. No other ping is sent meanwhile, so on a quiet connection a later answer would come after the idle
+     * timeout had ended the connection anyway; a shorter wait would fail pings over a slow path that QUIC still
+     * keeps alive.
+     */
+    public static final Duration KEEP_ALIVE_TIMEOUT = MAX_IDLE_TIMEOUT;
 
     /**
      * Streams the edge may open toward us, bidirectional and unidirectional: {@code MaxIncomingStreams = 1 << 60}

@@ -4,6 +4,8 @@ import dev.jflared.rpc.CapabilityServer;
 import dev.jflared.rpc.RpcCall;
 import dev.jflared.rpc.RpcConnection;
 import dev.jflared.rpc.framing.CapnpFrameEncoder;
+import dev.jflared.rpc.framing.CapnpMessage;
+import dev.jflared.rpc.message.Message;
 import dev.jflared.rpc.schema.ConnectRequest;
 import dev.jflared.rpc.schema.ConnectResponse;
 import dev.jflared.rpc.schema.ConnectionDetails;
@@ -51,13 +53,15 @@ import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.capnproto.Serialize;
 
 /**
  * A small stand-in for the edge over loopback QUIC, for the transport's end-to-end tests: it serves
  * {@code RegistrationServer} on the stream the connector opens (accepting only the expected secret), records what
- * the connector registered and when it unregistered, and opens data and RPC streams toward the connector.
+ * the connector registered and when it unregistered, counts the control stream's {@code Bootstrap} messages (the
+ * keep-alive's among them), and opens data and RPC streams toward the connector.
  */
 final class LoopbackEdge implements AutoCloseable {
 
@@ -69,6 +73,8 @@ final class LoopbackEdge implements AutoCloseable {
     final BlockingQueue<RegisterConnectionParams> registrations = new LinkedBlockingQueue<>();
     final BlockingQueue<String> localConfigurations = new LinkedBlockingQueue<>();
     final BlockingQueue<String> unregistrations = new LinkedBlockingQueue<>();
+    /** One permit per {@code Bootstrap} a control stream sent: the registration's, then the keep-alive's. */
+    final Semaphore bootstraps = new Semaphore(0);
     /** When set, registrations are recorded but never answered. */
     volatile boolean silent;
 
@@ -115,6 +121,7 @@ final class LoopbackEdge implements AutoCloseable {
                     @Override
                     protected void initChannel(QuicStreamChannel stream) {
                         RpcConnection.server(stream, registrationServer);
+                        stream.pipeline().addAfter("capnp-decoder", "bootstrap-counter", new BootstrapCounter());
                     }
                 })
                 .build();
@@ -209,6 +216,17 @@ final class LoopbackEdge implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+    }
+
+    /** Counts the {@code Bootstrap} messages of a control stream into {@link #bootstraps}. */
+    private final class BootstrapCounter extends ChannelInboundHandlerAdapter {
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (((CapnpMessage) msg).getRoot(Message.factory).which() == Message.Which.BOOTSTRAP) {
+                bootstraps.release();
+            }
+            ctx.fireChannelRead(msg);
+        }
     }
 
     /** One stream the edge opened: what the connector answered. */
