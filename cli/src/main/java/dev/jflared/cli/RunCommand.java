@@ -196,16 +196,20 @@ final class RunCommand implements Callable<Integer> {
         } catch (java.io.UncheckedIOException e) {
             throw new CommandFailedException("cannot start the local edge: " + e.getMessage());
         }
-        logger.atInfo().addKeyValue("edge", edge.connectorAddresses()).addKeyValue("eyeball", edge.eyeballUrl())
-                .log("Started local edge");
         List<EdgeAddress> addresses = edge.connectorAddresses().stream().map(EdgeAddress::new).toList();
+        // EdgeAddress prints ip:port ([ip]:port for IPv6), where InetSocketAddress would print /ip:port.
+        logger.atInfo().addKeyValue("edge", addresses.stream().map(EdgeAddress::toString)
+                        .collect(Collectors.joining(",")))
+                .addKeyValue("eyeball", edge.eyeballUrl())
+                .log("Started local edge");
         EdgeTrust trust;
         try {
             trust = EdgeTrust.fromCaCertFile(edge.caFile());
         } catch (EdgeTrustException e) {
             throw new CommandFailedException(e.getMessage());
         }
-        return new EdgeTarget(edge.credentials(), trust, Optional.of(EdgeAddressPool.ofStaticAddresses(addresses, Clock.systemUTC())), Optional.empty());
+        return new EdgeTarget(edge.credentials(), trust,
+                Optional.of(EdgeAddressPool.ofStaticAddresses(addresses, Clock.systemUTC())), Optional.empty());
     }
 
     private void announceOnFirstRegistration(EdgeEvent event, AtomicBoolean announced, PrintStream out) {

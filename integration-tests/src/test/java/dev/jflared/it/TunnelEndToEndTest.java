@@ -107,8 +107,9 @@ class TunnelEndToEndTest {
     }
 
     @Test
-    void fourConnectionsRegisterWithCloudflaredsFeatures() throws Exception {
-        List<Registration> registrations = initialRegistrations();
+    void fourConnectionsRegisterWithCloudflaredsFeatures() {
+        // start() waited for the connections: their registrations are recorded by then.
+        List<Registration> registrations = edge.registrations();
 
         assertThat(registrations).extracting(Registration::connIndex).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(registrations).allSatisfy(registration -> {
@@ -226,7 +227,7 @@ class TunnelEndToEndTest {
 
     @Test
     void droppedConnectionLeavesTheOthersServingAndReRegistersAsARetry() throws Exception {
-        initialRegistrations();
+        takeInitialRegistrations();
 
         edge.dropConnection(1);
         assertThat(edge.takeEvent("disconnect", WAIT)).isPresent();
@@ -270,17 +271,12 @@ class TunnelEndToEndTest {
         assertThat(hello.body()).isEqualTo("hello");
     }
 
-    /**
-     * The first {@link #HA} registrations, taken: {@code awaitConnections} can return just before the edge has
-     * recorded the last registration, so they are waited for one by one.
-     */
-    private List<Registration> initialRegistrations() throws InterruptedException {
-        List<Registration> taken = new ArrayList<>();
+    /** Takes the first {@link #HA} registrations, so that {@code takeRegistration} sees only later ones. */
+    private void takeInitialRegistrations() throws InterruptedException {
         for (int i = 0; i < HA; i++) {
-            taken.add(edge.takeRegistration(WAIT).orElseThrow(() -> new AssertionError("registrations: "
-                    + edge.registrations())));
+            assertThat(edge.takeRegistration(Duration.ZERO)).as("registrations: %s", edge.registrations())
+                    .isPresent();
         }
-        return taken;
     }
 
     private HttpRequest.Builder request(String path) {
