@@ -13,6 +13,7 @@ import dev.jflared.config.Settings;
 import dev.jflared.config.TunnelConfig;
 import dev.jflared.config.TunnelCredentials;
 import dev.jflared.config.TunnelFlag;
+import dev.jflared.edge.EdgeAddress;
 import dev.jflared.edge.EdgeIpVersion;
 import dev.jflared.edge.EdgeTrust;
 import dev.jflared.edge.EdgeTrustException;
@@ -181,7 +182,10 @@ final class RunCommand implements Callable<Integer> {
         } catch (java.io.UncheckedIOException e) {
             throw new CommandFailedException("cannot start the local edge: " + e.getMessage());
         }
-        logger.atInfo().addKeyValue("edge", edge.connectorAddresses()).addKeyValue("eyeball", edge.eyeballUrl())
+        // EdgeAddress prints ip:port ([ip]:port for IPv6), where InetSocketAddress would print /ip:port.
+        logger.atInfo().addKeyValue("edge", edge.connectorAddresses().stream().map(EdgeAddress::new)
+                        .map(EdgeAddress::toString).collect(Collectors.joining(",")))
+                .addKeyValue("eyeball", edge.eyeballUrl())
                 .log("Started local edge");
         try {
             builder.credentials(edge.credentials())

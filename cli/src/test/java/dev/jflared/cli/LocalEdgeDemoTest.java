@@ -76,6 +76,8 @@ class LocalEdgeDemoTest {
         assertThat(response.body()).contains("Congrats! You created a tunnel!");
         assertThat(exitCode).as("stderr: %s", err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(log.toString(StandardCharsets.UTF_8))
+                .containsPattern("INF Started local edge edge=127\\.0\\.0\\.1:\\d+(,127\\.0\\.0\\.1:\\d+){3} "
+                        + "eyeball=http://127\\.0\\.0\\.1:\\d+\n")
                 .contains("Registered tunnel connection connIndex=0")
                 .contains("INF Try it: curl " + url + "\n")
                 .contains("INF Tunnel server stopped\n");

@@ -39,8 +39,10 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 7 end to end: a {@link LocalEdge}, the real connector ({@link Tunnel}, QUIC, four HA connections) and real
- * origins on loopback (a JDK {@code HttpServer} and a Netty websocket server), eyeball requests over HTTP/1.1.
+ * Issue 7 end to end: a {@link LocalEdge}, the real connector ({@link Tunnel}, four HA connections over the
+ * {@linkplain #protocol() protocol} under test, QUIC here) and real origins on loopback (a JDK {@code HttpServer} and
+ * a Netty websocket server), eyeball requests over HTTP/1.1. {@link TunnelEndToEndOverHttp2Test} runs the same suite
+ * over HTTP/2.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class TunnelEndToEndTest {
@@ -68,12 +70,17 @@ class TunnelEndToEndTest {
                 + "  - path: ^/ws\n"
                 + "    service: " + websocketOrigin.url() + "\n"
                 + "  - service: " + origin.url() + "\n");
-        tunnel = TestOrigins.tunnelFor(edge).haConnections(HA).config(config).start();
+        tunnel = TestOrigins.tunnelFor(edge).protocol(protocol()).haConnections(HA).config(config).start();
         tunnel.awaitReady(WAIT);
         edge.awaitConnections(HA, WAIT);
     }
 
-    /** A LocalEdge with one QUIC address per HA connection: the supervisor gives each connection its own. */
+    /** The transport every connection of the suite uses. */
+    protected Protocol protocol() {
+        return Protocol.QUIC;
+    }
+
+    /** A LocalEdge with one address per HA connection: the supervisor gives each connection its own. */
     static LocalEdge.Builder haEdge() {
         return LocalEdge.builder().listen(haEdgeAddresses(HA));
     }
@@ -100,12 +107,13 @@ class TunnelEndToEndTest {
     }
 
     @Test
-    void fourQuicConnectionsRegisterWithCloudflaredsFeatures() throws Exception {
-        List<Registration> registrations = initialRegistrations();
+    void fourConnectionsRegisterWithCloudflaredsFeatures() {
+        // start() waited for the connections: their registrations are recorded by then.
+        List<Registration> registrations = edge.registrations();
 
         assertThat(registrations).extracting(Registration::connIndex).containsExactlyInAnyOrder(0, 1, 2, 3);
         assertThat(registrations).allSatisfy(registration -> {
-            assertThat(registration.protocol()).isEqualTo(Protocol.QUIC);
+            assertThat(registration.protocol()).isEqualTo(protocol());
             assertThat(registration.numPreviousAttempts()).isZero();
             assertThat(registration.connectionUuid()).isPresent();
             assertThat(registration.clientId()).isEqualTo(tunnel.connectorId());
@@ -196,6 +204,18 @@ class TunnelEndToEndTest {
                         echoed.complete(data.toString());
                         return null;
                     }
+
+                    // A socket closed or failed before the echo fails the test at once, saying so.
+                    @Override
+                    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+                        echoed.completeExceptionally(new AssertionError("closed before the echo: " + statusCode));
+                        return null;
+                    }
+
+                    @Override
+                    public void onError(WebSocket webSocket, Throwable error) {
+                        echoed.completeExceptionally(error);
+                    }
                 }).get(60, TimeUnit.SECONDS);
 
         socket.sendText("ping", true).get(30, TimeUnit.SECONDS);
@@ -207,7 +227,7 @@ class TunnelEndToEndTest {
 
     @Test
     void droppedConnectionLeavesTheOthersServingAndReRegistersAsARetry() throws Exception {
-        initialRegistrations();
+        takeInitialRegistrations();
 
         edge.dropConnection(1);
         assertThat(edge.takeEvent("disconnect", WAIT)).isPresent();
@@ -251,17 +271,12 @@ class TunnelEndToEndTest {
         assertThat(hello.body()).isEqualTo("hello");
     }
 
-    /**
-     * The first {@link #HA} registrations, taken: {@code awaitConnections} can return just before the edge has
-     * recorded the last registration, so they are waited for one by one.
-     */
-    private List<Registration> initialRegistrations() throws InterruptedException {
-        List<Registration> taken = new ArrayList<>();
+    /** Takes the first {@link #HA} registrations, so that {@code takeRegistration} sees only later ones. */
+    private void takeInitialRegistrations() throws InterruptedException {
         for (int i = 0; i < HA; i++) {
-            taken.add(edge.takeRegistration(WAIT).orElseThrow(() -> new AssertionError("registrations: "
-                    + edge.registrations())));
+            assertThat(edge.takeRegistration(Duration.ZERO)).as("registrations: %s", edge.registrations())
+                    .isPresent();
         }
-        return taken;
     }
 
     private HttpRequest.Builder request(String path) {

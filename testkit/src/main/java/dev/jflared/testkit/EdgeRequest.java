@@ -12,7 +12,7 @@ import java.util.Map;
  *
  * @param websocket whether the eyeball asked to upgrade to a websocket ({@code Upgrade} and {@code Connection}
  *     are then not among the headers, as with the real edge: shared/protocol/NOTES.md)
- * @param hasBody whether a body follows (the request had {@code Content-Length} or was chunked)
+ * @param hasBody whether a body follows (the request had {@code Content-Length} or was chunked, and is no websocket)
  */
 record EdgeRequest(String method, String host, String uri, List<Map.Entry<String, String>> headers,
         boolean websocket, boolean hasBody) {

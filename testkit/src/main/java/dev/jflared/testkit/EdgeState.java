@@ -101,9 +101,12 @@ final class EdgeState {
                 client.features(), client.version(), client.arch(), params.options().numPreviousAttempts(),
                 params.options().originLocalIp(), session.remoteAddress(), Optional.empty(), Optional.empty());
         ConnectionResponse response = decide(params, attempt);
-        Registration registration;
+        Registration registration = response instanceof ConnectionDetails details
+                ? attempt.accept(details.uuid()) : attempt.reject(((ConnectionError) response).cause());
+        // Recorded before it counts as routable: whoever awaitActive wakes finds it in registrations().
+        registrations.add(registration);
+        untakenRegistrations.add(registration);
         if (response instanceof ConnectionDetails details) {
-            registration = attempt.accept(details.uuid());
             ConnectionInfo info = new ConnectionInfo(params.connIndex(), session.protocol(), client.clientId(),
                     details.uuid(), location, session.remoteAddress());
             synchronized (this) {
@@ -111,11 +114,7 @@ final class EdgeState {
                 routable.put(session, info);
                 notifyAll();
             }
-        } else {
-            registration = attempt.reject(((ConnectionError) response).cause());
         }
-        registrations.add(registration);
-        untakenRegistrations.add(registration);
         emit(registerEvent(registration, params.tunnelId()));
         return response;
     }
@@ -281,7 +280,7 @@ final class EdgeState {
                 .findFirst();
     }
 
-    /** Waits until at least {@code count} connections are routable. */
+    /** Waits until at least {@code count} connections are routable; their registrations are recorded by then. */
     synchronized List<ConnectionInfo> awaitActive(int count, Duration timeout)
             throws InterruptedException, TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();

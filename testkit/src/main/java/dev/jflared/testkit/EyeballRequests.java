@@ -18,12 +18,20 @@ import java.util.concurrent.ThreadLocalRandom;
  * shared/golden did: Go-canonical header names, hop-by-hop headers dropped (so a websocket request carries no
  * {@code Upgrade}/{@code Connection}: NOTES.md), the edge's {@code Cf-Ray}, {@code Cf-Connecting-Ip},
  * {@code Cf-Visitor}, {@code X-Forwarded-For} and {@code X-Forwarded-Proto} added, sorted by name.
+ *
+ * <p>A websocket request also loses {@code Content-Length} and {@code Transfer-Encoding}: its stream carries the
+ * websocket's bytes, not a body, and some clients (the JDK's) send {@code Content-Length: 0} with the upgrade. Over
+ * HTTP/2 that header would declare the stream's DATA length, and an HTTP/2 server (Netty's, or Go's in cloudflared)
+ * resets a stream whose DATA exceed it (RFC 9113 section 8.1.1). The edge's websocket request in
+ * shared/golden/http2/decoded/h2-streams/stream7.txt has neither header.
  */
 final class EyeballRequests {
 
     /** Lower-case names the edge does not forward: hop-by-hop, or replaced by its own. */
     private static final Set<String> DROPPED = Set.of("host", "connection", "keep-alive", "proxy-connection",
             "upgrade", "http2-settings", "te", "cf-ray", "cf-connecting-ip", "cf-visitor", "x-forwarded-proto");
+    /** Lower-case names a websocket request does not forward: body framing, when there is no body. */
+    private static final Set<String> BODY_FRAMING = Set.of("content-length", "transfer-encoding");
 
     private EyeballRequests() {}
 
@@ -38,7 +46,7 @@ final class EyeballRequests {
             String lower = header.getKey().toLowerCase(Locale.ROOT);
             if (lower.equals("x-forwarded-for")) {
                 forwardedFor = header.getValue() + ", " + ip;
-            } else if (!DROPPED.contains(lower)) {
+            } else if (!DROPPED.contains(lower) && !(websocket && BODY_FRAMING.contains(lower))) {
                 headers.add(entry(canonical(header.getKey()), header.getValue()));
             }
         }
@@ -48,7 +56,8 @@ final class EyeballRequests {
         headers.add(entry("X-Forwarded-For", forwardedFor));
         headers.add(entry("X-Forwarded-Proto", "http"));
         headers.sort(Map.Entry.comparingByKey(Comparator.naturalOrder()));
-        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        boolean hasBody = !websocket
+                && (HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0);
         return new EdgeRequest(request.method().name(), host, request.uri(), headers, websocket, hasBody);
     }
 

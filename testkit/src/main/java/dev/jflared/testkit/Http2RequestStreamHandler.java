@@ -1,10 +1,7 @@
 package dev.jflared.testkit;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2DataFrame;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
 import io.netty.handler.codec.http2.DefaultHttp2HeadersFrame;
@@ -22,11 +19,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * One request stream the edge opened toward an HTTP/2 connector (shared/protocol/NOTES.md "HTTP/2 streams").
+ * One request stream the edge opened toward an HTTP/2 connector (shared/protocol/NOTES.md "HTTP/2 streams"); what
+ * every transport does the same is in {@link ChannelRequestStream}.
  *
  * <h2>Lifecycle</h2>
  * Once active it writes the request's HEADERS ({@code :authority} the eyeball's host, the headers as the edge
@@ -37,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * 101 it stands for. DATA is response body; a HEADERS frame after the body carries trailers.
  *
  * <h2>Flow control</h2>
- * Auto-read is on while the eyeball is writable; when it is not, it is turned off until the eyeball has taken
- * what it was given. The multiplexer only returns flow-control credit for DATA read, so the connector waits.
+ * As in {@link ChannelRequestStream}: the multiplexer only returns flow-control credit for DATA read, so the
+ * connector waits while auto-read is off.
  *
  * <h2>Errors</h2>
  * A RST_STREAM, or the stream closing before END_STREAM, fails the exchange (502 before the head, else the
@@ -47,38 +43,32 @@ import org.slf4j.LoggerFactory;
  * <h2>Ownership</h2>
  * The content of DATA read is handed to the exchange, which owns it; other frames are released here.
  */
-final class Http2RequestStreamHandler extends ChannelInboundHandlerAdapter implements RequestStream {
+final class Http2RequestStreamHandler extends ChannelRequestStream {
 
-    private static final Logger logger = LoggerFactory.getLogger(Http2RequestStreamHandler.class);
     /** Connection-specific headers HTTP/2 forbids (RFC 9113 section 8.2.2); the edge's HTTP/1.1 side may see them. */
     private static final Set<String> CONNECTION_SPECIFIC =
             Set.of("connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "host");
 
-    private final EyeballExchange exchange;
-    private Channel channel;
-    /** Event-loop confined from here on. */
+    /** Event-loop confined. */
     private boolean headDone;
-    private ChannelFuture lastBodyWrite;
-    private boolean inputDone;
-    private boolean outputDone;
-    private boolean ended;
-    private Runnable whenWritable;
 
     Http2RequestStreamHandler(EyeballExchange exchange) {
-        this.exchange = exchange;
+        super(exchange);
     }
 
     @Override
-    public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+    Object requestHead(ChannelHandlerContext ctx, EdgeRequest request, boolean endOfStream) {
+        return new DefaultHttp2HeadersFrame(requestHeaders(request), endOfStream);
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        EdgeRequest request = exchange.request();
-        outputDone = !request.hasBody() && !request.websocket();
-        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(requestHeaders(request), outputDone));
-        ctx.fireChannelActive();
+    Object wrap(ByteBuf chunk) {
+        return new DefaultHttp2DataFrame(chunk);
+    }
+
+    @Override
+    Object endFrame() {
+        return new DefaultHttp2DataFrame(true);
     }
 
     static Http2Headers requestHeaders(EdgeRequest request) {
@@ -111,7 +101,7 @@ final class Http2RequestStreamHandler extends ChannelInboundHandlerAdapter imple
                 return;
             }
             if (data.content().isReadable()) {
-                lastBodyWrite = exchange.writeBody(data.content());
+                relayBody(data.content());
             } else {
                 data.release();
             }
@@ -204,114 +194,11 @@ final class Http2RequestStreamHandler extends ChannelInboundHandlerAdapter imple
         }
     }
 
-    private void endOfResponse(ChannelHandlerContext ctx, List<Map.Entry<String, String>> trailers) {
-        inputDone = true;
-        if (!ended) {
-            ended = true;
-            exchange.end(trailers);
-        }
-        if (outputDone) {
-            ctx.close();
-        }
-    }
-
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!inputDone && lastBodyWrite != null && !exchange.isWritable()) {
-            // Reading resumes once the eyeball has taken what it got; until then the connector's window runs out.
-            ctx.channel().config().setAutoRead(false);
-            exchange.whenWritable(lastBodyWrite, () -> channel.config().setAutoRead(true));
-        }
-        lastBodyWrite = null;
-        ctx.fireChannelReadComplete();
-    }
-
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof Http2ResetFrame reset) {
             fail(ctx, "the connector reset the stream (error code " + reset.errorCode() + ")");
         }
         ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && whenWritable != null) {
-            Runnable task = whenWritable;
-            whenWritable = null;
-            task.run();
-        }
-        ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        if (!ended) {
-            ended = true;
-            exchange.fail("the connector closed the stream before the response ended");
-        }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        logger.debug("{} request stream failed", ctx.channel(), cause);
-        fail(ctx, String.valueOf(cause.getMessage()));
-    }
-
-    private void fail(ChannelHandlerContext ctx, String reason) {
-        if (!ended) {
-            ended = true;
-            exchange.fail(reason);
-        }
-        ctx.close();
-    }
-
-    // ---- RequestStream: called from the eyeball's loop
-
-    @Override
-    public ChannelFuture writeBody(ByteBuf chunk) {
-        return channel.writeAndFlush(new DefaultHttp2DataFrame(chunk));
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
-
-    @Override
-    public void whenWritable(ChannelFuture lastWrite, Runnable task) {
-        lastWrite.addListener(f -> {
-            if (channel.isWritable() || !channel.isActive()) {
-                task.run();
-            } else {
-                whenWritable = task;
-            }
-        });
-    }
-
-    @Override
-    public void endBody() {
-        if (channel.eventLoop().inEventLoop()) {
-            sendEndStream();
-        } else {
-            channel.eventLoop().execute(this::sendEndStream);
-        }
-    }
-
-    private void sendEndStream() {
-        if (outputDone || !channel.isActive()) {
-            return;
-        }
-        outputDone = true;
-        channel.writeAndFlush(new DefaultHttp2DataFrame(true));
-        if (inputDone) {
-            channel.close();
-        }
-    }
-
-    @Override
-    public void abort() {
-        channel.close();
     }
 }

@@ -333,7 +333,9 @@ public final class LocalEdge implements AutoCloseable {
     }
 
     /**
-     * Waits until at least {@code count} connections are registered and routable, and returns them.
+     * Waits until at least {@code count} connections are registered and routable, and returns them. Their
+     * registrations are in {@link #registrations()} (and {@link #takeRegistration}) by then; the {@code register}
+     * events may follow a moment later.
      *
      * @throws TimeoutException naming the connections there are, when {@code timeout} passes first
      */
@@ -577,7 +579,10 @@ public final class LocalEdge implements AutoCloseable {
             return this;
         }
 
-        /** Connector listen addresses (UDP for QUIC and TCP for HTTP/2 on each); default one loopback address, port 0 (keep port 0 in tests). */
+        /**
+         * Connector listen addresses (UDP for QUIC and TCP for HTTP/2 on each); default one loopback address, port 0
+         * (keep port 0 in tests).
+         */
         public Builder listen(InetSocketAddress... addresses) {
             for (InetSocketAddress address : addresses) {
                 listen.add(requireNonNull(address, "addresses[]"));

@@ -8,10 +8,7 @@ import dev.jflared.rpc.schema.Metadata;
 import dev.jflared.rpc.schema.QuicStreamSignatures;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.CompositeByteBuf;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.DefaultQuicStreamFrame;
 import io.netty.handler.codec.quic.QuicStreamFrame;
@@ -28,17 +25,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One request stream the edge opened toward the connector (shared/protocol/NOTES.md "QUIC data and RPC streams").
+ * One request stream the edge opened toward a QUIC connector (shared/protocol/NOTES.md "QUIC data and RPC
+ * streams"); what every transport does the same is in {@link ChannelRequestStream}.
  *
  * <h2>Lifecycle</h2>
  * Once active it writes the 8-byte data stream preamble and the {@code ConnectRequest} (with FIN when the request
  * has no body and is no websocket); the eyeball's body follows through {@link #writeBody}, and {@link #endBody}
  * sends FIN. It reads the connector's preamble and {@code ConnectResponse}, hands them to the
  * {@link EyeballExchange}, then passes every further byte on as response body until the connector's FIN.
- *
- * <h2>Flow control</h2>
- * Auto-read is on while the eyeball is writable; when it is not, auto-read is turned off until
- * {@link EyeballExchange#whenWritable} says the eyeball has taken what it was given and can take more.
  *
  * <h2>Errors</h2>
  * A bad preamble, an oversized or malformed response head, a reset or a FIN before the head fail the exchange (the
@@ -48,47 +42,44 @@ import org.slf4j.LoggerFactory;
  * Body buffers read are handed to the exchange, which owns them; the head's bytes are accumulated here and released
  * once parsed or when the stream closes.
  */
-final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implements RequestStream {
+final class QuicRequestStreamHandler extends ChannelRequestStream {
 
     private static final Logger logger = LoggerFactory.getLogger(QuicRequestStreamHandler.class);
     /** A response head is a few hundred bytes; refuse to buffer more than this before it is complete. */
     private static final int MAX_HEAD_BYTES = 1 << 20;
     private static final int MAX_SEGMENTS = 64;
 
-    private final EyeballExchange exchange;
-    private Channel channel;
     /** Event-loop confined from here on. */
     private CompositeByteBuf head;
     private boolean headDone;
-    private ChannelFuture lastBodyWrite;
-    private boolean inputDone;
-    private boolean outputDone;
-    private boolean ended;
-    private Runnable whenWritable;
 
     QuicRequestStreamHandler(EyeballExchange exchange) {
-        this.exchange = exchange;
+        super(exchange);
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
-        channel = ctx.channel();
+        super.handlerAdded(ctx);
         head = ctx.alloc().compositeBuffer();
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) {
-        EdgeRequest request = exchange.request();
+    Object requestHead(ChannelHandlerContext ctx, EdgeRequest request, boolean endOfStream) {
         ByteBuf out = ctx.alloc().buffer();
         QuicStreamSignatures.writeDataStreamPreamble(out);
         CapnpFrameEncoder.writeFrame(connectRequest(request).toMessage().getSegmentsForOutput(), out);
-        if (request.hasBody() || request.websocket()) {
-            ctx.writeAndFlush(out);
-        } else {
-            outputDone = true;
-            ctx.writeAndFlush(new DefaultQuicStreamFrame(out, true));
-        }
-        ctx.fireChannelActive();
+        return endOfStream ? new DefaultQuicStreamFrame(out, true) : out;
+    }
+
+    @Override
+    Object wrap(ByteBuf chunk) {
+        return chunk;
+    }
+
+    // FIN, not shutdownOutput(): quiche turns a write-side shutdown into RESET_STREAM, dropping unsent data.
+    @Override
+    Object endFrame() {
+        return QuicStreamFrame.EMPTY_FIN;
     }
 
     static ConnectRequest connectRequest(EdgeRequest request) {
@@ -107,7 +98,7 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
         ByteBuf in = (ByteBuf) msg;
         logger.trace("{} read {} bytes, head done: {}", ctx.channel(), in.readableBytes(), headDone);
         if (headDone) {
-            lastBodyWrite = exchange.writeBody(in);
+            relayBody(in);
             return;
         }
         head.addComponent(true, in);
@@ -152,7 +143,7 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
         ByteBuf rest = head;
         head = null;
         if (rest.isReadable()) {
-            lastBodyWrite = exchange.writeBody(rest);
+            relayBody(rest);
         } else {
             rest.release();
         }
@@ -209,44 +200,15 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (inputDone) {
-            return;
-        }
-        // Auto-read stays on while the eyeball can take more (with it off, quiche's window updates lag and every
-        // read() yields one packet); when the eyeball is full, it is turned off until it has taken what it got.
-        if (lastBodyWrite != null && !exchange.isWritable()) {
-            ctx.channel().config().setAutoRead(false);
-            exchange.whenWritable(lastBodyWrite, () -> channel.config().setAutoRead(true));
-        }
-        lastBodyWrite = null;
-    }
-
-    @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownReadComplete) {
-            inputDone = true;
             if (!headDone) {
                 fail(ctx, "the connector ended the stream before its ConnectResponse");
                 return;
             }
-            ended = true;
-            exchange.end();
-            if (outputDone) {
-                ctx.close();
-            }
+            endOfResponse(ctx, List.of());
         }
         ctx.fireUserEventTriggered(evt);
-    }
-
-    @Override
-    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        if (ctx.channel().isWritable() && whenWritable != null) {
-            Runnable task = whenWritable;
-            whenWritable = null;
-            task.run();
-        }
-        ctx.fireChannelWritabilityChanged();
     }
 
     @Override
@@ -255,73 +217,6 @@ final class QuicRequestStreamHandler extends ChannelInboundHandlerAdapter implem
             head.release();
             head = null;
         }
-        if (!ended) {
-            ended = true;
-            exchange.fail("the connector reset the stream");
-        }
-        ctx.fireChannelInactive();
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        logger.debug("{} request stream failed", ctx.channel(), cause);
-        fail(ctx, String.valueOf(cause.getMessage()));
-    }
-
-    private void fail(ChannelHandlerContext ctx, String reason) {
-        if (!ended) {
-            ended = true;
-            exchange.fail(reason);
-        }
-        ctx.close();
-    }
-
-    // ---- RequestStream: called from the eyeball's loop
-
-    @Override
-    public ChannelFuture writeBody(ByteBuf chunk) {
-        return channel.writeAndFlush(chunk);
-    }
-
-    @Override
-    public boolean isWritable() {
-        return channel.isWritable();
-    }
-
-    @Override
-    public void whenWritable(ChannelFuture lastWrite, Runnable task) {
-        lastWrite.addListener(f -> {
-            if (channel.isWritable() || !channel.isActive()) {
-                task.run();
-            } else {
-                whenWritable = task;
-            }
-        });
-    }
-
-    @Override
-    public void endBody() {
-        if (channel.eventLoop().inEventLoop()) {
-            sendFin();
-        } else {
-            channel.eventLoop().execute(this::sendFin);
-        }
-    }
-
-    private void sendFin() {
-        if (outputDone || !channel.isActive()) {
-            return;
-        }
-        outputDone = true;
-        // FIN, not shutdownOutput(): quiche turns a write-side shutdown into RESET_STREAM, dropping unsent data.
-        channel.writeAndFlush(QuicStreamFrame.EMPTY_FIN);
-        if (inputDone) {
-            channel.close();
-        }
-    }
-
-    @Override
-    public void abort() {
-        channel.close();
+        super.channelInactive(ctx);
     }
 }

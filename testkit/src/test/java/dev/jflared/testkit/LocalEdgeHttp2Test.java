@@ -36,6 +36,9 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.ReferenceCountUtil;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -63,6 +66,8 @@ class LocalEdgeHttp2Test {
     private static final String PUSH_ANSWER = "{\"lastAppliedVersion\":3,\"err\":\"no ingress rules\"}";
 
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /** The HEADERS of the websocket request the minimal connector was sent. */
+    private final CompletableFuture<Http2Headers> websocketHead = new CompletableFuture<>();
 
     @AfterEach
     void tearDown() {
@@ -193,6 +198,55 @@ class LocalEdgeHttp2Test {
         }
     }
 
+    /**
+     * The JDK's websocket client sends {@code Content-Length: 0} with its upgrade. Forwarded over HTTP/2 it would
+     * declare the stream's DATA empty, and the connector's HTTP/2 codec would reset the stream at the first
+     * websocket frame (RFC 9113 section 8.1.1), so the edge leaves it out, as in golden stream 7.
+     */
+    @Test
+    void websocketUpgradeWithContentLengthZeroStillCarriesFramesBothWays() throws Exception {
+        try (LocalEdge edge = LocalEdge.builder().build().start()) {
+            CompletableFuture<RemoteCapability> registration = new CompletableFuture<>();
+            Channel connection = connect(edge, new CompletableFuture<>(), registration);
+            register(registration.get(10, TimeUnit.SECONDS), edge);
+            edge.awaitConnections(1, WAIT);
+            byte[] frame = {(byte) 0x81, (byte) 0x84, 1, 2, 3, 4, 'p' ^ 1, 'i' ^ 2, 'n' ^ 3, 'g' ^ 4};
+
+            String head;
+            byte[] echoed;
+            InetSocketAddress eyeball = edge.eyeballAddress();
+            try (java.net.Socket socket = new java.net.Socket(eyeball.getAddress(), eyeball.getPort())) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /chat HTTP/1.1\r\nHost: ws.test\r\nConnection: Upgrade\r\n"
+                        + "Content-Length: 0\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                        + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                head = readHead(socket.getInputStream());
+                socket.getOutputStream().write(frame);
+                echoed = socket.getInputStream().readNBytes(frame.length);
+            }
+
+            assertThat(head).startsWith("HTTP/1.1 101 ");
+            assertThat(echoed).isEqualTo(frame);
+            Http2Headers forwarded = websocketHead.get(10, TimeUnit.SECONDS);
+            assertThat(forwarded.get("cf-cloudflared-proxy-connection-upgrade").toString()).isEqualTo("websocket");
+            assertThat(forwarded.contains("content-length")).isFalse();
+            connection.close().sync();
+        }
+    }
+
+    /** Reads a response head up to and including its blank line, byte by byte so nothing after it is consumed. */
+    private static String readHead(InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new EOFException("the eyeball connection closed inside the response head: " + head);
+            }
+            head.append((char) b);
+        }
+        return head.toString();
+    }
+
     /** A GET on a plain socket, read to the end (Connection: close), to see chunked trailers as sent. */
     private static String rawGet(InetSocketAddress eyeball, String path) throws Exception {
         try (java.net.Socket socket = new java.net.Socket(eyeball.getAddress(), eyeball.getPort())) {
@@ -217,7 +271,8 @@ class LocalEdgeHttp2Test {
                                 new Http2MultiplexHandler(new ChannelInitializer<Channel>() {
                                     @Override
                                     protected void initChannel(Channel stream) {
-                                        stream.pipeline().addLast(new ConnectorStream(controlHead, registration));
+                                        stream.pipeline().addLast(
+                                                new ConnectorStream(controlHead, registration, websocketHead));
                                     }
                                 }));
                     }
@@ -238,20 +293,23 @@ class LocalEdgeHttp2Test {
 
     /**
      * One stream the edge opened. The control stream is answered 200, then RPC runs as the client over its bodies;
-     * a configuration push is answered with {@link #PUSH_ANSWER}; a request is answered as a connector does
-     * (serialized origin headers, a body naming the path, a trailer) once the request has ended.
+     * a configuration push is answered with {@link #PUSH_ANSWER}; a websocket is answered 200 at once and every DATA
+     * frame echoed; a request is answered as a connector does (serialized origin headers, a body naming the path, a
+     * trailer) once the request has ended.
      */
     private static final class ConnectorStream extends ChannelInboundHandlerAdapter {
 
         private final CompletableFuture<Http2Headers> controlHead;
         private final CompletableFuture<RemoteCapability> registration;
+        private final CompletableFuture<Http2Headers> websocketHead;
         private String upgrade;
         private String path;
 
-        ConnectorStream(CompletableFuture<Http2Headers> controlHead,
-                CompletableFuture<RemoteCapability> registration) {
+        ConnectorStream(CompletableFuture<Http2Headers> controlHead, CompletableFuture<RemoteCapability> registration,
+                CompletableFuture<Http2Headers> websocketHead) {
             this.controlHead = controlHead;
             this.registration = registration;
+            this.websocketHead = websocketHead;
         }
 
         @Override
@@ -269,8 +327,17 @@ class LocalEdgeHttp2Test {
                         registration.complete(RpcConnection.client(ctx.channel()).bootstrap());
                         return;
                     }
+                    if (upgrade.equals("websocket")) {
+                        websocketHead.complete(frame.headers());
+                        ctx.writeAndFlush(new DefaultHttp2HeadersFrame(new DefaultHttp2Headers().status("200")));
+                        return;
+                    }
                     end = frame.isEndStream();
                 } else if (msg instanceof Http2DataFrame data) {
+                    if (upgrade.equals("websocket") && data.content().isReadable()) {
+                        ctx.writeAndFlush(new DefaultHttp2DataFrame(data.content().retain()));
+                        return;
+                    }
                     end = data.isEndStream();
                 }
                 if (end) {
