@@ -531,7 +531,7 @@ class QuicEdgeTransportTest {
         }
     }
 
-    /** Reads the request body to its end, telling {@link #uploadArrived} at the first bytes; see {@link #uploadEnded}. */
+    /** Reads the request body to its end, counting {@link #uploadArrived} down at the first bytes; see uploadEnded. */
     private static void readUpload(HttpExchange exchange) {
         try (InputStream in = exchange.getRequestBody()) {
             byte[] buffer = new byte[CHUNK];
