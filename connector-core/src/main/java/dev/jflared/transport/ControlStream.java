@@ -42,8 +42,8 @@ import org.slf4j.LoggerFactory;
  * Exactly cloudflared's ({@code connection/control.go}, {@code tunnelrpc/registration_client.go}; golden
  * {@code control.cfd2edge}): {@code bootstrap}, then {@code registerConnection} pipelined on the bootstrap answer;
  * for connection 0 of a locally managed tunnel {@code updateLocalConfiguration} with the local configuration;
- * on shutdown {@code unregisterConnection}, then {@code release} of the bootstrap capability and
- * {@code abort("rpc: shutdown")}.
+ * on shutdown {@code unregisterConnection} ({@link #sendUnregister}), then {@code release} of the bootstrap
+ * capability and {@code abort("rpc: shutdown")} ({@link #close}); {@link #unregister} does both in a row.
  *
  * <h2>Errors</h2>
  * {@link #register} fails with {@link RegistrationRejectedException} when the edge answers with a
@@ -153,13 +153,23 @@ public final class ControlStream {
     }
 
     /**
-     * Unregisters the way cloudflared shuts a control stream down: {@code unregisterConnection}, waiting at most
-     * {@code timeout} for its answer, then {@code release} and {@code abort("rpc: shutdown")}, which closes the
-     * stream. Calling it twice sends nothing more.
+     * Unregisters the way cloudflared shuts a control stream down: {@link #sendUnregister}, then {@link #close}.
      *
      * @return completes when done or after the timeout; never fails
      */
     public CompletableFuture<Void> unregister(Duration timeout) {
+        return sendUnregister(timeout).thenCompose(ignored -> close());
+    }
+
+    /**
+     * Sends {@code unregisterConnection}, so the edge opens no new stream on this connection, and waits at most
+     * {@code timeout} for its answer; the control stream stays open, so {@link #ping} still works, until
+     * {@link #close}. The QUIC transport keeps pinging this way while the streams in flight drain, where quic-go would
+     * keep sending PINGs after cloudflared closed its control stream.
+     *
+     * @return completes when answered or after the timeout; never fails
+     */
+    public CompletableFuture<Void> sendUnregister(Duration timeout) {
         requireNonNull(timeout, "timeout");
         CompletableFuture<Void> done = new CompletableFuture<>();
         Duration callTimeout = timeout.isNegative() || timeout.isZero() ? Duration.ofMillis(1) : timeout;
@@ -175,9 +185,21 @@ public final class ControlStream {
                     } else {
                         logger.atDebug().addKeyValue("connIndex", connIndex).log("Unregistered tunnel connection");
                     }
-                    rpc.shutdown().whenComplete((ignored, error) -> done.complete(null));
+                    done.complete(null);
                 });
         return done;
+    }
+
+    /**
+     * Ends the control stream as cloudflared's deferred {@code Close()}: {@code release} of the bootstrap capability
+     * and {@code abort("rpc: shutdown")}, which closes the stream. Calling it again sends nothing more.
+     *
+     * @return completes once done; never fails
+     */
+    public CompletableFuture<Void> close() {
+        CompletableFuture<Void> closed = new CompletableFuture<>();
+        rpc.shutdown().whenComplete((ignored, error) -> closed.complete(null));
+        return closed;
     }
 
     private void sendLocalConfiguration(EdgeConnectRequest request) {

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jflared.Tunnel;
 import dev.jflared.TunnelConnection;
+import dev.jflared.embed.JdkHttpHandlerOrigin;
 import dev.jflared.testkit.ConnectionInfo;
 import dev.jflared.testkit.LocalEdge;
 import dev.jflared.transport.Protocol;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +50,47 @@ class QuietConnectionTest {
             // The registration's bootstrap, then the keep-alive's: at least one per idle timeout kept it alive.
             assertThat(edge.controlStreamBootstraps()).isGreaterThan(IDLE_TIMEOUTS);
             assertThat(Eyeball.get(edge.eyeballUri("/")).body()).isEqualTo("still here");
+        }
+    }
+
+    /**
+     * A request whose origin stays silent for longer than the idle timeout after the shutdown began still completes
+     * within the grace period: the keep-alive goes on through the drain, as quic-go's PINGs do for cloudflared.
+     */
+    @Test
+    void aQuietRequestInFlightAtShutdownCompletesWithinTheGracePeriod() throws Exception {
+        CountDownLatch reached = new CountDownLatch(1);
+        try (LocalEdge edge = LocalEdge.builder().build().start();
+                JdkHttpHandlerOrigin origin = JdkHttpHandlerOrigin.of(exchange -> {
+                    reached.countDown();
+                    sleep(IDLE_TIMEOUT.plusSeconds(2));
+                    TestOrigins.jdkText("answered after a quiet while").handle(exchange);
+                });
+                Tunnel tunnel = TestOrigins.tunnelFor(edge).protocol(Protocol.QUIC)
+                        .gracePeriod(Duration.ofSeconds(30)).handler(origin).start()) {
+            tunnel.awaitReady(Duration.ofSeconds(60));
+            CompletableFuture<Eyeball.Response> response = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return Eyeball.get(edge.eyeballUri("/quiet"));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            assertThat(reached.await(30, TimeUnit.SECONDS)).isTrue();
+
+            CompletableFuture<Void> stopped = tunnel.shutdown();
+
+            assertThat(response.get(60, TimeUnit.SECONDS).body()).isEqualTo("answered after a quiet while");
+            stopped.get(60, TimeUnit.SECONDS);
+            assertThat(edge.events()).filteredOn(event -> event.type().equals("unregister")).hasSize(1);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

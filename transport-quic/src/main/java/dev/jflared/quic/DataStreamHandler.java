@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * a {@link ChannelBodySource} takes their place: every byte after the message is request body (the HTTP body, or the
  * eyeball's bytes for websocket and tcp), read on demand with auto-read off, ending at the edge's FIN. Whether an
  * HTTP request has a body ({@code Content-Length} or chunked, shared/protocol/NOTES.md) is the proxy's call; a body
- * it does not want it drains to the FIN.
+ * it does not want it drains to the FIN. An {@link EdgeResetHandler} goes first, to free the stream if the edge
+ * resets it.
  *
  * <h2>Mapping</h2>
  * {@code type} gives the kind; {@code dest} the destination, and for http and websocket the path and query (the edge
@@ -93,6 +94,7 @@ final class DataStreamHandler extends ChannelInboundHandlerAdapter {
         // Bytes the decoder read past the message are body: removing it hands them to the body source.
         pipeline.remove(DECODER);
         TunnelRequest request = head.toTunnelRequest(stream, body);
+        pipeline.addFirst(EdgeResetHandler.NAME, new EdgeResetHandler(request.requestId()));
         logger.atDebug().addKeyValue("connIndex", connIndex).addKeyValue("streamID", head.streamId)
                 .addKeyValue("requestId", request.requestId()).addKeyValue("type", request.kind())
                 .addKeyValue("method", request.method()).addKeyValue("dest", request.destination())

@@ -52,8 +52,10 @@ import org.slf4j.LoggerFactory;
  * restart the edge's idle timer, its answer restarts ours. A ping that fails (no answer within
  * {@link QuicSettings#KEEP_ALIVE_TIMEOUT}, or an exception) makes {@link #isServing()} false and ends the pings: a
  * quiet connection then ends at the idle timeout with {@code timeout: no recent network activity}, and the supervisor
- * reconnects. The pings stop when a shutdown starts: the control stream is closed after {@code unregisterConnection},
- * as cloudflared does, so during the drain only the streams' own traffic keeps the connection alive.
+ * reconnects. The pings go on through a shutdown's drain, as quic-go's PINGs do: the control stream sends
+ * {@code unregisterConnection} when the shutdown starts but is closed ({@code release}, {@code abort}) only once the
+ * streams in flight are done or the grace period is over, so a request that is quiet for longer than the idle
+ * timeout still completes within the grace period.
  *
  * <p>Thread-safe; every method may be called from any thread.
  */
@@ -174,7 +176,6 @@ public final class QuicEdgeConnection implements EdgeConnection {
             return;
         }
         shuttingDown = true;
-        keepAlive.stop();
         logger.atDebug().addKeyValue("connIndex", request.connIndex()).addKeyValue("activeStreams", activeStreams.get())
                 .log("shutting the connection down");
         ControlStream registeredControl = control;
@@ -182,21 +183,31 @@ public final class QuicEdgeConnection implements EdgeConnection {
             closeNow();
             return;
         }
-        registeredControl.unregister(gracePeriod)
+        registeredControl.sendUnregister(gracePeriod)
                 .whenComplete((ignored, error) -> execute(() -> awaitStreams(deadline)));
     }
 
     private void awaitStreams(long deadline) {
         long remaining = deadline - System.nanoTime();
         if (activeStreams.get() == 0 || remaining <= 0) {
-            closeNow();
+            finishShutdown();
             return;
         }
-        ScheduledFuture<?> timer = loop.schedule(this::closeNow, remaining, TimeUnit.NANOSECONDS);
+        ScheduledFuture<?> timer = loop.schedule(this::finishShutdown, remaining, TimeUnit.NANOSECONDS);
         onDrained = () -> {
             timer.cancel(false);
-            closeNow();
+            finishShutdown();
         };
+    }
+
+    /** The drain is over: stop pinging, end the control stream as cloudflared does, then close the connection. */
+    private void finishShutdown() {
+        if (closing) {
+            return;
+        }
+        keepAlive.stop();
+        onDrained = null;
+        control.close().whenComplete((ignored, error) -> execute(this::closeNow));
     }
 
     /** Counts a data stream until its channel closes. Event loop only. */

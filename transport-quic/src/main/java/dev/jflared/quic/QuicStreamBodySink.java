@@ -127,7 +127,10 @@ final class QuicStreamBodySink extends ChannelInboundHandlerAdapter implements B
         ctx.fireChannelInactive();
     }
 
-    /** A stream error (the edge reset the stream): it ends this stream only, so it stops here at DEBUG. */
+    /**
+     * A stream error other than the edge's reset (which {@link EdgeResetHandler} takes): it ends this stream only,
+     * so it stops here at DEBUG.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         logger.atDebug().setCause(cause).addKeyValue("requestId", requestId).log("data stream failed");

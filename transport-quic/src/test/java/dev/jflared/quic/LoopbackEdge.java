@@ -233,6 +233,8 @@ final class LoopbackEdge implements AutoCloseable {
     static final class Exchange extends ChannelInboundHandlerAdapter {
         private final ByteArrayOutputStream received = new ByteArrayOutputStream();
         private final CompletableFuture<byte[]> ended = new CompletableFuture<>();
+        /** One permit per byte received. */
+        private final Semaphore receivedBytes = new Semaphore(0);
         volatile QuicStreamChannel stream;
 
         @Override
@@ -242,6 +244,7 @@ final class LoopbackEdge implements AutoCloseable {
                 byte[] bytes = new byte[buf.readableBytes()];
                 buf.readBytes(bytes);
                 received.writeBytes(bytes);
+                receivedBytes.release(bytes.length);
             } finally {
                 buf.release();
             }
@@ -270,6 +273,14 @@ final class LoopbackEdge implements AutoCloseable {
         /** Writes more request bytes (ownership taken), with a FIN when {@code fin}. */
         void write(ByteBuf bytes, boolean fin) {
             stream.writeAndFlush(fin ? new DefaultQuicStreamFrame(bytes, true) : bytes);
+        }
+
+        /**
+         * Waits at most 10 s until {@code count} more bytes of the answer came (counting from the previous wait);
+         * false if they did not.
+         */
+        boolean awaitReceived(int count) throws InterruptedException {
+            return receivedBytes.tryAcquire(count, 10, TimeUnit.SECONDS);
         }
 
         /** The whole answer, once the connector's FIN came; fails when the stream was reset or closed first. */

@@ -76,6 +76,7 @@ class QuicEdgeTransportTest {
     private static final UUID TUNNEL_ID = UUID.fromString("11111111-2222-3333-4444-555555555555");
     private static final int TEN_MIB = 10 << 20;
     private static final byte[] TEN_MIB_PATTERN = pattern(TEN_MIB);
+    private static final int CHUNK = 64 << 10;
 
     private static EventLoopGroup connectorGroup;
     private static EventLoopGroup edgeGroup;
@@ -83,6 +84,12 @@ class QuicEdgeTransportTest {
     private static ExecutorService originThreads;
     private static volatile CountDownLatch holdArrived;
     private static volatile CountDownLatch holdRelease;
+    private static volatile CountDownLatch trickleRelease;
+    private static volatile CountDownLatch uploadArrived;
+    /** How a streaming origin's response ended: the write that failed, or null when it all went out. */
+    private static volatile CompletableFuture<IOException> streamingEnded;
+    /** How an upload ended at the origin: the read that failed, or null when the whole body came. */
+    private static volatile CompletableFuture<IOException> uploadEnded;
 
     private LoopbackEdge edge;
     private OriginProxy proxy;
@@ -121,6 +128,9 @@ class QuicEdgeTransportTest {
             }
             send(exchange, 200, "held".getBytes(UTF_8));
         });
+        origin.createContext("/trickle", exchange -> streamUntilFailure(exchange, true));
+        origin.createContext("/endless", exchange -> streamUntilFailure(exchange, false));
+        origin.createContext("/upload", QuicEdgeTransportTest::readUpload);
         origin.start();
     }
 
@@ -136,6 +146,10 @@ class QuicEdgeTransportTest {
     void startEdge() throws Exception {
         holdArrived = new CountDownLatch(1);
         holdRelease = new CountDownLatch(1);
+        trickleRelease = new CountDownLatch(1);
+        uploadArrived = new CountDownLatch(1);
+        streamingEnded = new CompletableFuture<>();
+        uploadEnded = new CompletableFuture<>();
         edge = LoopbackEdge.start(edgeGroup, EDGE_CERTIFICATE, SECRET);
         URI originUrl = URI.create("http://127.0.0.1:" + origin.getAddress().getPort());
         Ingress ingress = new Ingress(List.of(
@@ -337,6 +351,11 @@ class QuicEdgeTransportTest {
         assertThat(edgeSide.isActive()).isFalse();
     }
 
+    /**
+     * Makes sure that a stream the edge reset (RESET_STREAM and STOP_SENDING) while its origin was still working on
+     * the answer is freed once the origin answers, though Netty says nothing of the reset ({@link EdgeResetHandler}),
+     * and that the connection goes on. The keep-alive keeps the connection up, so no idle timeout frees it.
+     */
     @Test
     void streamResetByTheEdgeIsFreedAndTheConnectionGoesOn() throws Exception {
         EdgeConnection connection = connect(SECRET);
@@ -347,14 +366,70 @@ class QuicEdgeTransportTest {
 
         held.stream.shutdown(7).sync();
         holdRelease.countDown();
+
+        awaitActiveStreams(connection, 0);
         LoopbackEdge.Answer next = LoopbackEdge.openDataStream(edgeSide, http("GET", "/hello", List.of()),
                 new byte[0], true).answer();
-
         assertThat(next.status()).isEqualTo("200");
         assertThat(connection.isServing()).isTrue();
-        // The reset stream no longer counts: a shutdown with a long grace period ends at once.
+        assertThat(edgeSide.isActive()).isTrue();
+        // Nothing is in flight any more: a shutdown with a long grace period ends at once.
         connection.shutdown(Duration.ofSeconds(60)).toCompletableFuture().get(10, TimeUnit.SECONDS);
-        assertThat(connection.activeStreams()).isZero();
+    }
+
+    /**
+     * The edge resets a stream between two chunks of its response: Netty says nothing, and our next write is
+     * dropped; the stream is freed then and the origin's connection closed under it.
+     */
+    @Test
+    void streamResetBetweenResponseChunksIsFreedAndClosesTheOriginConnection() throws Exception {
+        EdgeConnection connection = connect(SECRET);
+        QuicChannel edgeSide = edge.takeConnection();
+        LoopbackEdge.Exchange trickle = LoopbackEdge.openDataStream(edgeSide, http("GET", "/trickle", List.of()),
+                new byte[0], true);
+        assertThat(trickle.awaitReceived(CHUNK)).as("the head and the first chunk reached the edge").isTrue();
+
+        trickle.stream.shutdown(7).sync();
+        trickleRelease.countDown();
+
+        assertThat(streamingEnded.get(10, TimeUnit.SECONDS)).as("the origin's write after the reset")
+                .isInstanceOf(IOException.class);
+        awaitActiveStreams(connection, 0);
+        assertThat(connection.isServing()).isTrue();
+    }
+
+    @Test
+    void streamResetWhileALargeResponseStreamsIsFreedAndClosesTheOriginConnection() throws Exception {
+        EdgeConnection connection = connect(SECRET);
+        QuicChannel edgeSide = edge.takeConnection();
+        LoopbackEdge.Exchange endless = LoopbackEdge.openDataStream(edgeSide, http("GET", "/endless", List.of()),
+                new byte[0], true);
+        assertThat(endless.awaitReceived(1 << 20)).as("a mebibyte reached the edge").isTrue();
+
+        endless.stream.shutdown(7).sync();
+
+        assertThat(streamingEnded.get(10, TimeUnit.SECONDS)).as("the origin's write after the reset")
+                .isInstanceOf(IOException.class);
+        awaitActiveStreams(connection, 0);
+        assertThat(connection.isServing()).isTrue();
+    }
+
+    /** The edge resets a stream while the request body is still coming: the origin never gets it as complete. */
+    @Test
+    void streamResetDuringTheUploadIsFreedAndTheOriginSeesTheBodyCutOff() throws Exception {
+        EdgeConnection connection = connect(SECRET);
+        QuicChannel edgeSide = edge.takeConnection();
+        LoopbackEdge.Exchange upload = LoopbackEdge.openDataStream(edgeSide, http("POST", "/upload",
+                List.of(new Metadata("HttpHeader:Content-Length", Integer.toString(TEN_MIB)))),
+                Arrays.copyOf(TEN_MIB_PATTERN, CHUNK), false);
+        assertThat(uploadArrived.await(10, TimeUnit.SECONDS)).isTrue();
+
+        upload.stream.shutdown(7).sync();
+
+        assertThat(uploadEnded.get(10, TimeUnit.SECONDS)).as("the origin's read after the reset")
+                .isInstanceOf(IOException.class);
+        awaitActiveStreams(connection, 0);
+        assertThat(connection.isServing()).isTrue();
     }
 
     @Test
@@ -385,6 +460,15 @@ class QuicEdgeTransportTest {
         assertThat(pinged).isTrue();
         assertThat(connection.closeFuture().toCompletableFuture()).isNotDone();
         assertThat(connection.isServing()).isTrue();
+    }
+
+    /** Waits at most 10 s until {@code connection} counts {@code expected} data streams in flight. */
+    private static void awaitActiveStreams(EdgeConnection connection, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (connection.activeStreams() != expected && System.nanoTime() - deadline < 0) {
+            Thread.sleep(10);
+        }
+        assertThat(connection.activeStreams()).as("data streams in flight").isEqualTo(expected);
     }
 
     private EdgeConnection connect(byte[] secret) throws Exception {
@@ -418,6 +502,48 @@ class QuicEdgeTransportTest {
         exchange.sendResponseHeaders(status, body.length);
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(body);
+        }
+    }
+
+    /**
+     * Answers with {@value #CHUNK}-byte chunks until a write fails (or 256 MiB went out) and completes
+     * {@link #streamingEnded} with how it ended. With {@code pause}, waits for {@link #trickleRelease} after the first.
+     */
+    private static void streamUntilFailure(HttpExchange exchange, boolean pause) {
+        try {
+            exchange.sendResponseHeaders(200, 0);
+            OutputStream out = exchange.getResponseBody();
+            for (int sent = 0; sent < (256 << 20); sent += CHUNK) {
+                out.write(TEN_MIB_PATTERN, 0, CHUNK);
+                out.flush();
+                if (pause && sent == 0) {
+                    trickleRelease.await(30, TimeUnit.SECONDS);
+                }
+            }
+            out.close();
+            streamingEnded.complete(null);
+        } catch (IOException e) {
+            streamingEnded.complete(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exchange.close();
+        }
+    }
+
+    /** Reads the request body to its end, counting {@link #uploadArrived} down at the first bytes; see uploadEnded. */
+    private static void readUpload(HttpExchange exchange) {
+        try (InputStream in = exchange.getRequestBody()) {
+            byte[] buffer = new byte[CHUNK];
+            while (in.read(buffer) >= 0) {
+                uploadArrived.countDown();
+            }
+            uploadEnded.complete(null);
+            exchange.sendResponseHeaders(204, -1);
+        } catch (IOException e) {
+            uploadEnded.complete(e);
+        } finally {
+            exchange.close();
         }
     }
 

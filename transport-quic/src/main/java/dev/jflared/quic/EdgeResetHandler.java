@@ -1,0 +1,107 @@
+package dev.jflared.quic;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.socket.ChannelOutputShutdownException;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamResetException;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Frees a data stream that the edge gave up on (RESET_STREAM, STOP_SENDING or both, as when the eyeball goes away):
+ * it resets our side of the stream, which closes its channel. The stream then stops counting as in flight, and the
+ * origin request is aborted through the {@link QuicStreamBodySink} (closed under its writer) and, while the request
+ * body was still coming, the request body source, which gets the cause: a cut-off upload is never passed off as a
+ * whole one. Installed first in the pipeline once the request is served. Event-loop confined.
+ *
+ * <h2>What Netty tells us (4.2.18)</h2>
+ * <ul>
+ *   <li>RESET_STREAM while the request body is read: {@code exceptionCaught} with a {@link QuicStreamResetException}.
+ *       </li>
+ *   <li>STOP_SENDING while our writes wait for flow control: they fail with {@link ChannelOutputShutdownException},
+ *       quietly if their promise is void (Netty's {@code PendingWriteQueue}); hence the real promises here.</li>
+ *   <li>Otherwise nothing. quiche answers STOP_SENDING with its own RESET_STREAM; once the request's FIN has been
+ *       read, the stream is then complete and quiche forgets it. A later write gets quiche's {@code Done}, which Netty
+ *       takes for flow control: the write waits forever, and the channel stays open until the connection closes
+ *       (netty/netty#17380, netty/netty#16917, cloudflare/quiche#1695). What gives it away is a write left waiting
+ *       while the stream still reports send capacity: a stream that flow control holds up reports 0. That is
+ *       checked after every flush.</li>
+ * </ul>
+ * So a reset is noticed at once while we read or have writes queued, and otherwise at our next write: for a request
+ * whose origin has not answered yet, when it answers.
+ */
+final class EdgeResetHandler extends ChannelDuplexHandler {
+
+    static final String NAME = "edge-reset";
+
+    private static final Logger logger = LoggerFactory.getLogger(EdgeResetHandler.class);
+
+    private final String requestId;
+    private boolean reset;
+
+    EdgeResetHandler(String requestId) {
+        this.requestId = requestId;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof QuicStreamResetException && !reset) {
+            resetByEdge(ctx, cause);
+        } else {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+        // Netty fails a queued write quietly when its promise is void, and STOP_SENDING shows only as the failure of
+        // the queued writes: so every write gets a real promise, and a void one's other failures are fired on.
+        boolean fireFailure = promise.isVoid();
+        ChannelPromise watched = fireFailure ? ctx.newPromise() : promise;
+        watched.addListener(written -> {
+            if (!written.isSuccess()) {
+                writeFailed(ctx, written.cause(), fireFailure);
+            }
+        });
+        ctx.write(msg, watched);
+    }
+
+    @Override
+    public void flush(ChannelHandlerContext ctx) {
+        ctx.flush();
+        Channel stream = ctx.channel();
+        if (!reset && stream instanceof QuicStreamChannel && stream.isActive() && !stream.isWritable()
+                && stream.bytesBeforeUnwritable() > 0) {
+            resetByEdge(ctx, new IOException("the edge reset the stream: a write to it was dropped"));
+        }
+    }
+
+    private void writeFailed(ChannelHandlerContext ctx, Throwable cause, boolean fireFailure) {
+        if (reset) {
+            // Our reset failing the writes still queued: expected, the stream is gone already.
+            return;
+        }
+        if (cause instanceof ChannelOutputShutdownException) {
+            resetByEdge(ctx, cause);
+        } else if (fireFailure) {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+
+    private void resetByEdge(ChannelHandlerContext ctx, Throwable cause) {
+        reset = true;
+        Channel stream = ctx.channel();
+        boolean requestBodyOpen = !(stream instanceof DuplexChannel duplex) || !duplex.isInputShutdown();
+        logger.atDebug().addKeyValue("requestId", requestId).addKeyValue("streamID", QuicStreams.streamId(stream))
+                .addKeyValue("cause", cause.toString()).log("the edge reset the data stream");
+        QuicStreams.reset(stream);
+        if (requestBodyOpen) {
+            ctx.fireExceptionCaught(cause);
+        }
+    }
+}
