@@ -8,7 +8,10 @@ import io.netty.channel.socket.ChannelOutputShutdownException;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamResetException;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +32,13 @@ import org.slf4j.LoggerFactory;
  *       read, the stream is then complete and quiche forgets it. A later write gets quiche's {@code Done}, which Netty
  *       takes for flow control: the write waits forever, and the channel stays open until the connection closes
  *       (netty/netty#17380, netty/netty#16917, cloudflare/quiche#1695). What gives it away is a write left waiting
- *       while the stream still reports send capacity: a stream that flow control holds up reports 0. That is
- *       checked after every flush.</li>
+ *       while the stream still reports send capacity: a stream that its own flow control holds up reports 0. That
+ *       is checked after every flush, and confirmed {@link #FORGOTTEN_CONFIRMATION} later, since the figure can also
+ *       be stale for a healthy stream that found the connection's send capacity used up by other streams (Netty
+ *       refreshes it only after the stream's own sends); such a stream becomes writable again meanwhile.</li>
  * </ul>
  * So a reset is noticed at once while we read or have writes queued, and otherwise at our next write: for a request
- * whose origin has not answered yet, when it answers.
+ * whose origin has not answered yet, when it answers, or {@link #FORGOTTEN_CONFIRMATION} after that write.
  */
 final class EdgeResetHandler extends ChannelDuplexHandler {
 
@@ -41,8 +46,15 @@ final class EdgeResetHandler extends ChannelDuplexHandler {
 
     private static final Logger logger = LoggerFactory.getLogger(EdgeResetHandler.class);
 
+    /**
+     * How long a stream must look forgotten before it is reset: long enough for a healthy stream held up by the
+     * connection's send capacity to get it back (that takes round trips, not seconds).
+     */
+    static final Duration FORGOTTEN_CONFIRMATION = Duration.ofSeconds(5);
+
     private final String requestId;
     private boolean reset;
+    private ScheduledFuture<?> confirmation;
 
     EdgeResetHandler(String requestId) {
         this.requestId = requestId;
@@ -74,10 +86,45 @@ final class EdgeResetHandler extends ChannelDuplexHandler {
     @Override
     public void flush(ChannelHandlerContext ctx) {
         ctx.flush();
-        Channel stream = ctx.channel();
-        if (!reset && stream instanceof QuicStreamChannel && stream.isActive() && !stream.isWritable()
-                && stream.bytesBeforeUnwritable() > 0) {
+        if (!reset && confirmation == null && looksForgotten(ctx.channel())) {
+            // Confirm before resetting: Netty's capacity figure can also be stale for a healthy stream that found
+            // the connection's send capacity used up by other streams; such a stream hears channelWritabilityChanged
+            // as soon as capacity comes back, which cancels this.
+            confirmation = ctx.executor().schedule(() -> confirmForgotten(ctx), FORGOTTEN_CONFIRMATION.toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (ctx.channel().isWritable()) {
+            cancelConfirmation();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        cancelConfirmation();
+    }
+
+    /** A write left waiting while the stream still reports send capacity: see the class doc. */
+    private static boolean looksForgotten(Channel stream) {
+        return stream instanceof QuicStreamChannel && stream.isActive() && !stream.isWritable()
+                && stream.bytesBeforeUnwritable() > 0;
+    }
+
+    private void confirmForgotten(ChannelHandlerContext ctx) {
+        confirmation = null;
+        if (!reset && looksForgotten(ctx.channel())) {
             resetByEdge(ctx, new IOException("the edge reset the stream: a write to it was dropped"));
+        }
+    }
+
+    private void cancelConfirmation() {
+        if (confirmation != null) {
+            confirmation.cancel(false);
+            confirmation = null;
         }
     }
 

@@ -398,6 +398,29 @@ class QuicEdgeTransportTest {
         assertThat(connection.isServing()).isTrue();
     }
 
+    /**
+     * Streams competing for the connection's send capacity are held up without being taken for streams the edge
+     * reset ({@link EdgeResetHandler} confirms before resetting): every download arrives whole.
+     */
+    @Test
+    void concurrentDownloadsSharingTheConnectionAllArriveWhole() throws Exception {
+        EdgeConnection connection = connect(SECRET);
+        QuicChannel edgeSide = edge.takeConnection();
+        List<LoopbackEdge.Exchange> downloads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            downloads.add(LoopbackEdge.openDataStream(edgeSide, http("GET", "/download", List.of()), new byte[0],
+                    true));
+        }
+
+        for (LoopbackEdge.Exchange download : downloads) {
+            LoopbackEdge.Answer answer = download.answer();
+            assertThat(answer.status()).isEqualTo("200");
+            assertThat(answer.body()).isEqualTo(TEN_MIB_PATTERN);
+        }
+        awaitActiveStreams(connection, 0);
+        assertThat(connection.isServing()).isTrue();
+    }
+
     @Test
     void streamResetWhileALargeResponseStreamsIsFreedAndClosesTheOriginConnection() throws Exception {
         EdgeConnection connection = connect(SECRET);
