@@ -6,7 +6,10 @@ import java.io.InputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +70,13 @@ final class EyeballSocket implements AutoCloseable {
     /** Whether the edge closed the connection: the next read sees the end of the stream. */
     boolean closedByEdge() throws IOException {
         return in.read() < 0;
+    }
+
+    /** RFC 6455 section 4.2.2: base64(SHA-1(key + GUID)), the accept value a websocket client checks. */
+    static String websocketAccept(String key) throws NoSuchAlgorithmException {
+        byte[] digest = MessageDigest.getInstance("SHA-1").digest(
+                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
+        return Base64.getEncoder().encodeToString(digest);
     }
 
     @Override

@@ -2,9 +2,7 @@ package dev.jflared.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.jflared.config.CredentialsLoader;
-import dev.jflared.rpc.message.Message;
 import dev.jflared.rpc.schema.ConnectRequest;
 import dev.jflared.rpc.schema.ConnectResponse;
 import dev.jflared.rpc.schema.ConnectionDetails;
@@ -20,20 +18,14 @@ import dev.jflared.transport.Protocol;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -54,8 +46,7 @@ class LocalEdgeAgainstCloudflaredBytesTest {
 
     private static final Duration WAIT = ReplayedStream.WAIT;
     private static final String QUIC = "quic/raw/quic-conn1/";
-    /** Fields of the stand-in edge's events that differ per run or per stand-in. */
-    private static final Set<String> PER_RUN_FIELDS = Set.of("ts", "conn", "remote", "connectionUuid", "trigger");
+    private static final String EVENTS = "quic/logs/refedge.events.jsonl";
     private static final String GET_HEADERS = "GET /headers HTTP/1.1\r\nHost: 127.0.0.1:8090\r\n"
             + "User-Agent: golden/1.0\r\nAccept: */*\r\nX-Custom-One: alpha\r\nX-Custom-Two: beta\r\n\r\n";
 
@@ -78,23 +69,25 @@ class LocalEdgeAgainstCloudflaredBytesTest {
     @Test
     void cloudflaredsControlStreamRegistersSendsItsConfigurationAndUnregisters() throws Exception {
         List<byte[]> goldenAnswers = RpcFrames.splitExactly(Golden.bytes(QUIC + "control.edge2cfd.bin"), 0);
-        RegisterConnectionParams sent = RegisterConnectionParams.read(params(cloudflaredControl.get(1)));
-        String localConfiguration = UpdateLocalConfigurationParams.read(params(cloudflaredControl.get(4))).config();
+        RegisterConnectionParams sent = RegisterConnectionParams.read(RpcFrames.callParams(cloudflaredControl.get(1)));
+        String localConfiguration = UpdateLocalConfigurationParams.read(RpcFrames.callParams(
+                cloudflaredControl.get(4))).config();
 
         try (ReplayingConnector cloudflared = ReplayingConnector.dial(group, edge)) {
             ReplayedStream control = cloudflared.control;
-            List<byte[]> answers = register(control);
+            register(control);
             control.write(cloudflaredControl.get(4));
-            answers = control.awaitRpcFrames(0, 3);
+            control.awaitRpcFrames(0, 3);
             control.write(cloudflaredControl.get(5));
+            // What cloudflared sent on SIGINT: unregisterConnection, then its finish, release and abort.
             control.write(cloudflaredControl.get(6));
-            answers = control.awaitRpcFrames(0, 4);
+            control.awaitRpcFrames(0, 4);
             control.write(cloudflaredControl.subList(7, 10));
-            byte[] everything = control.awaitEnd();
+            List<byte[]> answers = RpcFrames.splitExactly(control.awaitEnd(), 0);
 
             assertThat(cloudflared.applicationProtocol()).isEqualTo("argotunnel");
             assertThat(control.channel().streamId()).isZero();
-            assertThat(RpcFrames.describeAll(RpcFrames.splitExactly(everything, 0)))
+            assertThat(RpcFrames.describeAll(answers))
                     .as("every message the edge sent on the control stream, up to its end")
                     .containsExactlyElementsOf(RpcFrames.describeAll(goldenAnswers))
                     .containsExactly(
@@ -102,7 +95,7 @@ class LocalEdgeAgainstCloudflaredBytesTest {
                             "return a=1 results=struct caps=[]",
                             "return a=1 results=struct caps=[]",
                             "return a=1 results=struct caps=[]");
-            ConnectionResponse response = RegisterConnectionResults.read(results(answers.get(1)));
+            ConnectionResponse response = RegisterConnectionResults.read(RpcFrames.returnResults(answers.get(1)));
             Registration registration = edge.takeRegistration(WAIT).orElseThrow();
             assertThat(response).isInstanceOfSatisfying(ConnectionDetails.class, details -> {
                 assertThat(details.locationName()).isEqualTo("REF");
@@ -119,14 +112,14 @@ class LocalEdgeAgainstCloudflaredBytesTest {
             assertThat(registration.arch()).isEqualTo("linux_amd64");
             assertThat(registration.numPreviousAttempts()).isZero();
             assertThat(registration.originLocalIp().getHostAddress()).isEqualTo("127.0.0.1");
-            assertSameFieldsAsTheStandInEdge(edge.takeEvent("register", WAIT).orElseThrow(), "connIndex", "protocol",
-                    "features", "clientId", "version", "arch", "numPreviousAttempts", "originLocalIp", "tunnelId",
-                    "location", "tunnelIsRemotelyManaged", "result");
+            GoldenEvents.assertSameFields(edge.takeEvent("register", WAIT).orElseThrow(), EVENTS, "connIndex",
+                    "protocol", "features", "clientId", "version", "arch", "numPreviousAttempts", "originLocalIp",
+                    "tunnelId", "location", "tunnelIsRemotelyManaged", "result");
             assertThat(edge.localConfigurations())
                     .containsExactly(new LocalConfiguration(0, Protocol.QUIC, localConfiguration));
-            assertSameFieldsAsTheStandInEdge(edge.takeEvent("local_config", WAIT).orElseThrow(), "connIndex",
+            GoldenEvents.assertSameFields(edge.takeEvent("local_config", WAIT).orElseThrow(), EVENTS, "connIndex",
                     "protocol", "config");
-            assertSameFieldsAsTheStandInEdge(edge.takeEvent("unregister", WAIT).orElseThrow(), "connIndex",
+            GoldenEvents.assertSameFields(edge.takeEvent("unregister", WAIT).orElseThrow(), EVENTS, "connIndex",
                     "protocol");
             assertThat(edge.unregistrations()).extracting(ConnectionInfo::connIndex).containsExactly(0);
             assertThat(edge.activeConnections()).isEmpty();
@@ -213,7 +206,7 @@ class LocalEdgeAgainstCloudflaredBytesTest {
             assertThat(head.headers().get("connection")).singleElement().asString().isEqualToIgnoringCase("upgrade");
             assertThat(head.headers().get("sec-websocket-accept"))
                     .isEqualTo(headersOf(golden.response()).get("sec-websocket-accept"))
-                    .containsExactly(websocketAccept(key));
+                    .containsExactly(EyeballSocket.websocketAccept(key));
             assertThat(Arrays.copyOfRange(relayed, request.headLength(), relayed.length))
                     .isEqualTo(goldenRequest.rest());
             assertThat(echoed).asString(StandardCharsets.UTF_8).endsWith("golden #1");
@@ -227,7 +220,7 @@ class LocalEdgeAgainstCloudflaredBytesTest {
         byte[] goldenEdge = Golden.bytes(QUIC + "rpc1.edge2cfd.bin");
         List<byte[]> goldenPush = RpcFrames.splitExactly(goldenEdge, QuicStreamSignatures.SIGNATURE_LENGTH);
         List<byte[]> cloudflaredAnswers = RpcFrames.splitExactly(Golden.bytes(QUIC + "rpc1.cfd2edge.bin"), 0);
-        UpdateConfigurationParams pushed = UpdateConfigurationParams.read(params(goldenPush.get(1)));
+        UpdateConfigurationParams pushed = UpdateConfigurationParams.read(RpcFrames.callParams(goldenPush.get(1)));
 
         try (ReplayingConnector cloudflared = ReplayingConnector.dial(group, edge)) {
             register(cloudflared.control);
@@ -244,24 +237,23 @@ class LocalEdgeAgainstCloudflaredBytesTest {
             assertThat(RpcFrames.describeAll(RpcFrames.splitExactly(everything, skip)))
                     .as("every message the edge sent on the RPC stream, up to its end")
                     .containsExactlyElementsOf(RpcFrames.describeAll(goldenPush));
-            assertThat(UpdateConfigurationParams.read(params(call.get(1)))).isEqualTo(pushed);
+            assertThat(UpdateConfigurationParams.read(RpcFrames.callParams(call.get(1)))).isEqualTo(pushed);
             assertThat(results.get(WAIT.toSeconds(), TimeUnit.SECONDS))
                     .containsExactly(new ConfigPushResult(0, Protocol.QUIC, 7, ""));
-            assertSameFieldsAsTheStandInEdge(edge.takeEvent("config_update", WAIT).orElseThrow(), "connIndex",
+            GoldenEvents.assertSameFields(edge.takeEvent("config_update", WAIT).orElseThrow(), EVENTS, "connIndex",
                     "protocol", "version", "lastAppliedVersion", "err");
         }
     }
 
     /**
-     * cloudflared's registration: bootstrap and registerConnection pipelined, then, with the answers in, the two
-     * finishes. Returns the edge's two answers.
+     * cloudflared's registration: bootstrap and registerConnection pipelined, then, with the edge's two answers in,
+     * the two finishes.
      */
-    private List<byte[]> register(ReplayedStream control) throws Exception {
+    private void register(ReplayedStream control) throws Exception {
         control.write(cloudflaredControl.subList(0, 2));
-        List<byte[]> answers = control.awaitRpcFrames(0, 2);
+        control.awaitRpcFrames(0, 2);
         control.write(cloudflaredControl.subList(2, 4));
         edge.awaitConnections(1, WAIT);
-        return answers;
     }
 
     /** The request LocalEdge sent equals the stand-in edge's for the same eyeball request, but for the ray id. */
@@ -291,56 +283,6 @@ class LocalEdgeAgainstCloudflaredBytesTest {
             }
         }
         return headers;
-    }
-
-    /** RFC 6455 section 4.2.2: base64(SHA-1(key + GUID)), what a websocket client checks. */
-    private static String websocketAccept(String key) throws Exception {
-        byte[] digest = MessageDigest.getInstance("SHA-1").digest(
-                (key + "258EAFA5-E914-47DA-95CA-C5AB0DC85B11").getBytes(StandardCharsets.US_ASCII));
-        return Base64.getEncoder().encodeToString(digest);
-    }
-
-    private static org.capnproto.AnyPointer.Reader params(byte[] frame) {
-        Message.Reader message = RpcFrames.rpcMessage(frame);
-        assertThat(message.which()).isEqualTo(Message.Which.CALL);
-        return message.call().params().content();
-    }
-
-    private static org.capnproto.AnyPointer.Reader results(byte[] frame) {
-        Message.Reader message = RpcFrames.rpcMessage(frame);
-        assertThat(message.which()).isEqualTo(Message.Which.RETURN);
-        return message.return_().results().content();
-    }
-
-    /**
-     * Every field of LocalEdge's {@code event} that is not per-run has the value the stand-in edge logged in the same
-     * event for the same bytes ({@code quic/logs/refedge.events.jsonl}); {@code compared} must be among them.
-     */
-    private static void assertSameFieldsAsTheStandInEdge(EdgeEvent event, String... compared) {
-        JsonNode golden = goldenEvent(event.type());
-        JsonNode fields = event.fields();
-        List<String> names = new ArrayList<>();
-        fields.fieldNames().forEachRemaining(name -> {
-            if (!PER_RUN_FIELDS.contains(name)) {
-                names.add(name);
-                assertThat(fields.get(name)).as(event.type() + "." + name).isEqualTo(golden.get(name));
-            }
-        });
-        assertThat(names).contains(compared);
-    }
-
-    private static JsonNode goldenEvent(String type) {
-        try {
-            for (String line : Files.readAllLines(Golden.path("quic/logs/refedge.events.jsonl"))) {
-                JsonNode event = EdgeEvent.mapper().readTree(line);
-                if (event.get("event").asText().equals(type)) {
-                    return event;
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new AssertionError("the stand-in edge logged no " + type + " event");
     }
 
     /**

@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.capnproto.AnyPointer;
 import org.capnproto.MessageReader;
 import org.capnproto.Serialize;
 
@@ -72,6 +73,24 @@ final class RpcFrames {
     /** {@code frame} as an rpc.capnp {@code Message}. */
     static Message.Reader rpcMessage(byte[] frame) {
         return read(frame).getRoot(Message.factory);
+    }
+
+    /** The parameters of the {@code Call} in {@code frame}. */
+    static AnyPointer.Reader callParams(byte[] frame) {
+        Message.Reader message = rpcMessage(frame);
+        if (message.which() != Message.Which.CALL) {
+            throw new AssertionError("not a call: " + describe(message));
+        }
+        return message.call().params().content();
+    }
+
+    /** The results of the {@code Return} in {@code frame}. */
+    static AnyPointer.Reader returnResults(byte[] frame) {
+        Message.Reader message = rpcMessage(frame);
+        if (message.which() != Message.Which.RETURN || message.return_().which() != Return.RESULTS) {
+            throw new AssertionError("not a return with results: " + describe(message));
+        }
+        return message.return_().results().content();
     }
 
     static List<String> describeAll(List<byte[]> frames) {
