@@ -6,6 +6,7 @@ import dev.jflared.config.CredentialsLoader;
 import dev.jflared.rpc.schema.ConnectRequest;
 import dev.jflared.rpc.schema.ConnectResponse;
 import dev.jflared.rpc.schema.ConnectionDetails;
+import dev.jflared.rpc.schema.ConnectionError;
 import dev.jflared.rpc.schema.ConnectionResponse;
 import dev.jflared.rpc.schema.Metadata;
 import dev.jflared.rpc.schema.QuicStreamSignatures;
@@ -242,6 +243,36 @@ class LocalEdgeAgainstCloudflaredBytesTest {
                     .containsExactly(new ConfigPushResult(0, Protocol.QUIC, 7, ""));
             GoldenEvents.assertSameFields(edge.takeEvent("config_update", WAIT).orElseThrow(), EVENTS, "connIndex",
                     "protocol", "version", "lastAppliedVersion", "err");
+        }
+    }
+
+    /** quic-rejected: cloudflared run with a zero tunnel secret ({@code wrong-creds.json}). */
+    @Test
+    void cloudflaredWithAWrongSecretIsRefusedAsTheStandInEdgeRefusedIt() throws Exception {
+        String rejected = "quic-rejected/raw/quic-conn1/";
+        // The capture ends inside the frame cloudflared was writing as it exited; split leaves that out.
+        List<byte[]> sent = RpcFrames.split(Golden.bytes(rejected + "control.cfd2edge.bin"), 0);
+        List<byte[]> standIn = RpcFrames.splitExactly(Golden.bytes(rejected + "control.edge2cfd.bin"), 0);
+        ConnectionResponse refusal = RegisterConnectionResults.read(RpcFrames.returnResults(standIn.get(1)));
+
+        try (ReplayingConnector connector = ReplayingConnector.dial(group, edge)) {
+            connector.control.write(sent.subList(0, 2));
+            List<byte[]> answers = connector.control.awaitRpcFrames(0, 2);
+            connector.control.write(sent.get(2));
+
+            assertThat(RpcFrames.describeAll(answers)).containsExactlyElementsOf(RpcFrames.describeAll(standIn));
+            assertThat(RegisterConnectionResults.read(RpcFrames.returnResults(answers.get(1))))
+                    .isInstanceOfSatisfying(ConnectionError.class, error -> {
+                        assertThat(error.cause()).startsWith("Unauthorized:").contains("mismatched tunnel secret");
+                        assertThat(error.cause().replace("LocalEdge", "refedge"))
+                                .isEqualTo(((ConnectionError) refusal).cause());
+                        assertThat(error.retryAfter()).isEqualTo(((ConnectionError) refusal).retryAfter());
+                        assertThat(error.shouldRetry()).isFalse();
+                    });
+            Registration registration = edge.takeRegistration(WAIT).orElseThrow();
+            assertThat(registration.result()).isEqualTo("rejected");
+            assertThat(registration.clientId()).hasToString("fa0a9c9c-e648-43e6-a3dd-84027d2b3215");
+            assertThat(edge.activeConnections()).isEmpty();
         }
     }
 
