@@ -326,9 +326,15 @@ final class EyeballHandler extends ChannelInboundHandlerAdapter {
             }
         }
 
+        /** Raw bytes after a websocket switch. Takes ownership of {@code bytes}. */
         void requestBytes(ByteBuf bytes) {
-            if (finished || stream == null) {
+            if (finished) {
                 bytes.release();
+            } else if (stream == null) {
+                // The connector's 101 can reach this loop before the stream-opened notification does (both come
+                // from the stream's loop), so the first frames wait with the request; at most one read's worth, as
+                // readCompleted reads no more until the stream is known.
+                pending.add(new DefaultHttpContent(bytes));
             } else {
                 lastRequestWrite = stream.writeBody(bytes);
             }
