@@ -43,7 +43,15 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Requests per second through {@link OriginProxy} to a local HTTP/1.1 origin: GETs answered with a 13-byte body,
  * {@code concurrency} requests in flight per edge loop, pooled keep-alive origin connections. Not a JUnit test;
- * run it with {@code main}: {@code ProxyBench [seconds] [edgeLoops] [concurrency]}.
+ * run it without paranoid leak detection:
+ *
+ * <pre>{@code
+ * mvn -B -ntp -q test-compile dependency:build-classpath -Dmdep.outputFile=cp.txt -Dmdep.includeScope=test \
+ *     -pl connector-core -am
+ * java -Dio.netty.leakDetection.level=disabled \
+ *     -cp connector-core/target/test-classes:connector-core/target/classes:$(cat connector-core/cp.txt) \
+ *     dev.jflared.proxy.bench.ProxyBench [seconds, default 10] [edgeLoops, default 1] [concurrency, default 32]
+ * }</pre>
  */
 public final class ProxyBench {
 
