@@ -23,7 +23,10 @@ class LeakCheckTest {
     void aBufferNeverReleasedIsReported() {
         leakOneBuffer();
 
-        assertThat(collectUntilSomethingIsReported()).anySatisfy(leak -> assertThat(leak).startsWith("LEAK: ByteBuf"));
+        assertThat(collectUntilSomethingIsReported()).anySatisfy(leak -> assertThat(leak)
+                .startsWith("LEAK: ByteBuf")
+                .contains("Created at:")
+                .contains(LeakCheckTest.class.getName() + ".leakOneBuffer"));
     }
 
     @Test
