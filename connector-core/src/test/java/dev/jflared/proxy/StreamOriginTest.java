@@ -28,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -184,6 +185,36 @@ class StreamOriginTest {
             assertThat(responder.status()).isEqualTo(200);
             assertThat(echoed).isEqualTo("ping");
             assertThat(session.get(10, TimeUnit.SECONDS)).isEqualTo("tcp");
+        } finally {
+            echo.close().syncUninterruptibly();
+        }
+    }
+
+    /** A masked frame arriving in pieces of every length and offset is unmasked whole (the key turns per piece). */
+    @Test
+    void maskedFrameSplitAtOddOffsetsIsUnmaskedWhole() throws Exception {
+        Channel echo = echoServer();
+        String url = "tcp://127.0.0.1:" + port(echo);
+        byte[] payload = new byte[1000];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (i * 31 + 7);
+        }
+        byte[] frame = WebSocketFrames.client(WebSocketFrames.BINARY, payload);
+        try (OriginProxy proxy = proxy(Ingresses.single(
+                new OriginService.Stream(url, "tcp", "127.0.0.1", port(echo))))) {
+            PushBodySource eyeball = new PushBodySource(loop);
+
+            TestResponder responder = send(proxy, TunnelRequest.Kind.WEBSOCKET, "/", websocketHeaders(), eyeball);
+            responder.head.get(10, TimeUnit.SECONDS);
+            for (int from = 0, piece = 1; from < frame.length; from += piece, piece = piece % 7 + 1) {
+                eyeball.push(Arrays.copyOfRange(frame, from, Math.min(frame.length, from + piece)));
+            }
+            byte[] echoed = new byte[0];
+            for (int expected = payload.length; echoed.length < payload.length; expected++) {
+                echoed = WebSocketFrames.serverPayloads(responder.awaitBytes(expected));
+            }
+
+            assertThat(echoed).isEqualTo(payload);
         } finally {
             echo.close().syncUninterruptibly();
         }

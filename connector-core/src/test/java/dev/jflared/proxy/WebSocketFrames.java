@@ -39,4 +39,31 @@ final class WebSocketFrames {
         return new String(new byte[] {(byte) (0x80 | opcode), (byte) payload.length}, StandardCharsets.ISO_8859_1)
                 + text;
     }
+
+    /**
+     * The payloads of the complete unmasked server frames in {@code wire} (bytes as ISO-8859-1 characters), joined;
+     * a frame cut off at the end is left out.
+     */
+    static byte[] serverPayloads(String wire) {
+        byte[] bytes = wire.getBytes(StandardCharsets.ISO_8859_1);
+        ByteArrayOutputStream payloads = new ByteArrayOutputStream();
+        int index = 0;
+        while (index + 2 <= bytes.length) {
+            int length = bytes[index + 1] & 0x7F;
+            int header = 2;
+            if (length == 126) {
+                if (index + 4 > bytes.length) {
+                    break;
+                }
+                length = (bytes[index + 2] & 0xFF) << 8 | bytes[index + 3] & 0xFF;
+                header = 4;
+            }
+            if (index + header + length > bytes.length) {
+                break;
+            }
+            payloads.write(bytes, index + header, length);
+            index += header + length;
+        }
+        return payloads.toByteArray();
+    }
 }

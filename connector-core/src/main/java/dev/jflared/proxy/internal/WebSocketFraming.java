@@ -267,15 +267,21 @@ final class WebSocketFraming {
             return true;
         }
 
+        /** Unmasks in place, four bytes at a time: the key turned to where this piece of the payload starts. */
         private ByteBuf unmask(ByteBuf payload) {
-            if (masked) {
-                int index = payload.readerIndex();
-                int end = payload.writerIndex();
-                for (; index < end; index++, maskOffset++) {
-                    int shift = (int) (3 - (maskOffset & 3)) * 8;
-                    payload.setByte(index, payload.getByte(index) ^ (maskKey >>> shift));
-                }
+            if (!masked) {
+                return payload;
             }
+            int index = payload.readerIndex();
+            int end = payload.writerIndex();
+            int key = Integer.rotateLeft(maskKey, (int) (maskOffset & 3) * 8);
+            for (; end - index >= Integer.BYTES; index += Integer.BYTES) {
+                payload.setInt(index, payload.getInt(index) ^ key);
+            }
+            for (int shift = 24; index < end; index++, shift -= 8) {
+                payload.setByte(index, payload.getByte(index) ^ (key >>> shift));
+            }
+            maskOffset += payload.readableBytes();
             return payload;
         }
 
