@@ -3,6 +3,7 @@ package dev.jflared.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.jflared.Tunnel;
+import dev.jflared.TunnelConnection;
 import dev.jflared.testkit.LocalEdge;
 import dev.jflared.testkit.Registration;
 import java.net.InetAddress;
@@ -137,6 +138,26 @@ class MetricsEndToEndTest {
         assertThat(retry.get().connIndex()).isEqualTo(1);
         assertThat(afterDrop.statusCode()).isEqualTo(200);
         assertThat(afterDrop.body()).contains("\"readyConnections\":" + (HA - 1));
+    }
+
+    /**
+     * A connection whose control stream stops answering while QUIC still carries its packets (cloudflared issues 1300
+     * and 1633: {@code /ready} said 200 for a wedged connection) stops counting at once: its keep-alive fails, it is
+     * closed as lost and the connector tries that index again.
+     */
+    @Test
+    void aConnectionWhoseControlStreamStallsStopsCountingAsReady() throws Exception {
+        openGateAndAwaitConnections();
+        gateOpen.set(false);
+
+        edge.stallControlStream(1);
+        Optional<Registration> retry = refusedRetryOfConnection(1);
+        HttpResponse<String> afterStall = get("/ready");
+
+        assertThat(retry).isPresent();
+        assertThat(afterStall.statusCode()).isEqualTo(200);
+        assertThat(afterStall.body()).contains("\"readyConnections\":" + (HA - 1));
+        assertThat(tunnel.connections()).extracting(TunnelConnection::index).containsExactly(0);
     }
 
     @Test

@@ -34,4 +34,10 @@ interface EdgeSession {
 
     /** Closes the connection abruptly, as a lost connection: no unregistration, no goodbye. */
     void drop();
+
+    /**
+     * Stops reading the control stream, so the connector's RPC there goes unanswered while the connection itself
+     * stays up: an edge whose side of the connection is wedged.
+     */
+    void stallControlStream();
 }

@@ -40,6 +40,8 @@ final class Http2EdgeSession extends ChannelInboundHandlerAdapter implements Edg
     private final EdgeState state;
     private final InetSocketAddress edgeAddress;
     private volatile Channel channel;
+    /** The control stream once the connector answered it. */
+    private volatile Channel controlStream;
     private volatile InetSocketAddress remoteAddress;
     private String closeReason = "connection closed by connector";
 
@@ -107,7 +109,16 @@ final class Http2EdgeSession extends ChannelInboundHandlerAdapter implements Edg
                 return;
             }
             ctx.pipeline().replace(this, "bytes", new Http2StreamBytesCodec());
+            controlStream = ctx.channel();
             RegistrationService.serve(ctx.channel(), state, Http2EdgeSession.this);
+        }
+    }
+
+    @Override
+    public void stallControlStream() {
+        Channel stream = controlStream;
+        if (stream != null) {
+            stream.eventLoop().execute(() -> stream.config().setAutoRead(false));
         }
     }
 

@@ -424,6 +424,20 @@ public final class LocalEdge implements AutoCloseable {
                 .drop();
     }
 
+    /**
+     * Stops answering on the control stream of the connection registered with index {@code connIndex} while the
+     * connection itself stays up, as an edge wedged on that connection: a connector that checks its control stream
+     * (jflared's QUIC keep-alive) notices; one that does not, keeps serving it.
+     *
+     * @throws IllegalArgumentException when no connection with that index is registered
+     */
+    public void stallControlStream(int connIndex) {
+        state.sessionOf(connIndex)
+                .orElseThrow(() -> new IllegalArgumentException("connIndex: no registered connection "
+                        + connIndex + "; active: " + state.activeConnections()))
+                .stallControlStream();
+    }
+
     /** Closes the listeners and every connection, and waits at most {@link #CLOSE_TIMEOUT} for them to stop. */
     @Override
     public void close() {

@@ -99,6 +99,15 @@ final class QuicEdgeSession extends ChannelInboundHandlerAdapter implements Edge
     }
 
     @Override
+    public void stallControlStream() {
+        quic.eventLoop().execute(() -> {
+            if (controlStream != null) {
+                controlStream.config().setAutoRead(false);
+            }
+        });
+    }
+
+    @Override
     public Protocol protocol() {
         return Protocol.QUIC;
     }

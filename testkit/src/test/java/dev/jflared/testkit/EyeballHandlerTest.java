@@ -117,6 +117,11 @@ class EyeballHandlerTest {
         public void drop() {
             throw new UnsupportedOperationException("no connection is dropped here");
         }
+
+        @Override
+        public void stallControlStream() {
+            throw new UnsupportedOperationException("no control stream is stalled here");
+        }
     }
 
     /** Keeps the request bytes written to it. */

@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,9 +24,9 @@ import org.slf4j.LoggerFactory;
  * for its answer. {@link #stop} ends the ticks; a ping still outstanding then fails or completes unnoticed.
  *
  * <h2>Errors</h2>
- * The first ping that fails (its timeout, or an exception from the edge) makes {@link #isHealthy()} false for good
- * and ends the ticks: the connection stops counting as ready, and with nothing more to send, a quiet connection ends
- * at its idle timeout, after which the supervisor reconnects. It is logged once, at WARN, or at DEBUG when the
+ * The first ping that fails (its timeout, or an exception from the edge) makes {@link #isHealthy()} false for good,
+ * ends the ticks and is handed to the failure callback: the connection stops counting as ready, and its owner
+ * closes it so that the supervisor reconnects. It is logged once, at WARN, or at DEBUG when the
  * control stream itself ended (the connection is going away and says so itself).
  *
  * <h2>Threads</h2>
@@ -44,6 +45,7 @@ final class ControlStreamKeepAlive {
 
     // Event-loop confined.
     private Function<Duration, CompletionStage<Duration>> ping;
+    private Consumer<Throwable> onFailure;
     private ScheduledFuture<?> ticks;
     private boolean outstanding;
     private boolean stopped;
@@ -61,15 +63,18 @@ final class ControlStreamKeepAlive {
 
     /**
      * Starts pinging every period with {@code ping}, which is given the timeout and completes with the round trip
-     * (as {@code ControlStream::ping}). Does nothing once stopped or when already started.
+     * (as {@code ControlStream::ping}); {@code onFailure} hears the first failure, on the event loop, unless
+     * {@link #stop} came first. Does nothing once stopped or when already started.
      */
-    void start(Function<Duration, CompletionStage<Duration>> ping) {
+    void start(Function<Duration, CompletionStage<Duration>> ping, Consumer<Throwable> onFailure) {
         requireNonNull(ping, "ping");
+        requireNonNull(onFailure, "onFailure");
         execute(() -> {
             if (stopped || this.ping != null) {
                 return;
             }
             this.ping = ping;
+            this.onFailure = onFailure;
             ticks = loop.scheduleAtFixedRate(this::tick, period.toNanos(), period.toNanos(), TimeUnit.NANOSECONDS);
         });
     }
@@ -108,8 +113,8 @@ final class ControlStreamKeepAlive {
                 ? failure.getCause() : failure;
         boolean streamEnded = cause instanceof RpcException rpc && rpc.type() == RpcException.Type.DISCONNECTED;
         (streamEnded ? logger.atDebug() : logger.atWarn()).setCause(cause).addKeyValue("connIndex", connIndex)
-                .log("control stream keep-alive failed; the connection no longer counts as ready and ends at its "
-                        + "idle timeout unless the edge keeps it busy");
+                .log("control stream keep-alive failed; the connection no longer counts as ready");
+        onFailure.accept(cause);
     }
 
     private void stopTicks() {

@@ -50,9 +50,9 @@ import org.slf4j.LoggerFactory;
  * {@link QuicSettings#KEEP_ALIVE_PERIOD} the control stream sends a Cap'n Proto {@code Bootstrap}, which any RPC peer
  * answers, and gives the answer back ({@link ControlStream#ping}, {@link ControlStreamKeepAlive}). Our STREAM frames
  * restart the edge's idle timer, its answer restarts ours. A ping that fails (no answer within
- * {@link QuicSettings#KEEP_ALIVE_TIMEOUT}, or an exception) makes {@link #isServing()} false and ends the pings: a
- * quiet connection then ends at the idle timeout with {@code timeout: no recent network activity}, and the supervisor
- * reconnects. The pings go on through a shutdown's drain, as quic-go's PINGs do: the control stream sends
+ * {@link QuicSettings#KEEP_ALIVE_TIMEOUT}, or an exception) makes {@link #isServing()} false at once and closes the
+ * connection as lost ({@code control stream keep-alive failed: ...}), and the supervisor reconnects: where quic-go's
+ * PINGs only prove the path alive, this one also proves the edge's side of the connection answers. The pings go on through a shutdown's drain, as quic-go's PINGs do: the control stream sends
  * {@code unregisterConnection} when the shutdown starts but is closed ({@code release}, {@code abort}) only once the
  * streams in flight are done or the grace period is over, so a request that is quiet for longer than the idle
  * timeout still completes within the grace period.
@@ -77,6 +77,8 @@ public final class QuicEdgeConnection implements EdgeConnection {
     private volatile ControlStream control;
     private volatile boolean shuttingDown;
     private volatile boolean closing;
+    /** Why the keep-alive closed the connection, if it did; event-loop confined. */
+    private Throwable keepAliveFailure;
     /** Runs once the last data stream closed during a shutdown; event-loop confined. */
     private Runnable onDrained;
 
@@ -113,7 +115,7 @@ public final class QuicEdgeConnection implements EdgeConnection {
     /** Registration succeeded; the connection is now serving. */
     void registered(ControlStream controlStream) {
         this.control = controlStream;
-        keepAlive.start(controlStream::ping);
+        keepAlive.start(controlStream::ping, this::keepAliveFailed);
     }
 
     @Override
@@ -245,8 +247,28 @@ public final class QuicEdgeConnection implements EdgeConnection {
         closeFuture.completeExceptionally(lost);
     }
 
+    /**
+     * The edge stopped answering on the control stream while QUIC still carries packets (a wedged edge process, or a
+     * path that lets acknowledgements through): close the connection as lost, so that the supervisor reconnects,
+     * unless a shutdown is under way, which closes it anyway. Event loop only.
+     */
+    private void keepAliveFailed(Throwable cause) {
+        if (shuttingDown || closing) {
+            return;
+        }
+        keepAliveFailure = cause;
+        QuicChannel channel = quic;
+        if (channel != null) {
+            channel.close(true, CLOSE_CODE, Unpooled.EMPTY_BUFFER);
+        }
+    }
+
     private QuicConnectionLostException lostCause() {
         QuicChannel channel = quic;
+        if (keepAliveFailure != null) {
+            return new QuicConnectionLostException("control stream keep-alive failed: " + keepAliveFailure,
+                    keepAliveFailure);
+        }
         if (channel.isTimedOut()) {
             return new QuicConnectionLostException("timeout: no recent network activity");
         }

@@ -27,6 +27,7 @@ class ControlStreamKeepAliveTest {
     /** One future per ping asked, completed by the test as the edge would answer. */
     private final List<CompletableFuture<Duration>> pings = new ArrayList<>();
     private final List<Duration> timeouts = new ArrayList<>();
+    private final List<Throwable> failures = new ArrayList<>();
 
     ControlStreamKeepAliveTest() {
         channel.freezeTime();
@@ -39,7 +40,7 @@ class ControlStreamKeepAliveTest {
 
     @Test
     void pingsEveryPeriodButNeverTwiceAtOnce() {
-        keepAlive.start(this::ping);
+        keepAlive.start(this::ping, failures::add);
 
         elapse(PERIOD);
         int afterFirstPeriod = pings.size();
@@ -57,7 +58,7 @@ class ControlStreamKeepAliveTest {
 
     @Test
     void failedPingMakesTheConnectionUnhealthyAndEndsThePings() {
-        keepAlive.start(this::ping);
+        keepAlive.start(this::ping, failures::add);
         elapse(PERIOD);
 
         pings.get(0).completeExceptionally(new RpcException(RpcException.Type.FAILED, "rpc: ping got no answer"));
@@ -65,21 +66,24 @@ class ControlStreamKeepAliveTest {
 
         assertThat(keepAlive.isHealthy()).isFalse();
         assertThat(pings).hasSize(1);
+        assertThat(failures).singleElement().satisfies(failure -> assertThat(failure)
+                .isInstanceOf(RpcException.class).hasMessageContaining("rpc: ping got no answer"));
     }
 
     @Test
     void stopEndsThePingsAndALaterFailureIsNotTheConnectionsFault() {
-        keepAlive.start(this::ping);
+        keepAlive.start(this::ping, failures::add);
         elapse(PERIOD);
 
         keepAlive.stop();
         pings.get(0).completeExceptionally(new RpcException(RpcException.Type.DISCONNECTED, "rpc: shutdown"));
         elapse(PERIOD.multipliedBy(5));
-        keepAlive.start(this::ping);
+        keepAlive.start(this::ping, failures::add);
         elapse(PERIOD.multipliedBy(2));
 
         assertThat(pings).hasSize(1);
         assertThat(keepAlive.isHealthy()).isTrue();
+        assertThat(failures).isEmpty();
     }
 
     private CompletionStage<Duration> ping(Duration timeout) {
